@@ -236,13 +236,10 @@ pub fn render(ctx: &Context, rows: &[Row]) -> String {
             let theirs = r.progenitor_build.map(|b| b.cargo.wall);
             let _ = writeln!(
                 s,
-                "| {} | {} | {} | {} | {} |",
+                "| {} | {} (rustc CPU {}) | {} | {} | {} |",
                 r.n,
-                format!(
-                    "{} (rustc CPU {})",
-                    secs(u.cargo.wall),
-                    secs(u.rustc.unwrap_or(u.cargo).cpu)
-                ),
+                secs(u.cargo.wall),
+                secs(u.rustc.unwrap_or(u.cargo).cpu),
                 mib(&u.rustc.unwrap_or(u.cargo)),
                 both.map_or_else(|| "—".to_owned(), secs),
                 theirs.map_or_else(|| "—".to_owned(), secs),

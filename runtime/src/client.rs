@@ -371,6 +371,25 @@ pub fn split_event_value(
     }
 }
 
+/// The methods of a generated `Client`, one per endpoint module, inside `impl Client`:
+/// `client_methods! { #[doc = "…"] unmute_call; … }` gives `pub fn unmute_call(&self,
+/// request: unmute_call::Request)`, returning the call's future (`'static`: it owns a clone of
+/// the client). The signature, written once here, is the same for every endpoint.
+#[macro_export]
+macro_rules! client_methods {
+    ($($(#[$attr:meta])* $name:ident;)*) => {$(
+        $(#[$attr])*
+        pub fn $name(
+            &self,
+            request: $name::Request,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<$name::Output, $name::Error>,
+        > + Send + 'static {
+            self.core.call_owned(request)
+        }
+    )*};
+}
+
 /// Implements [`Operation`] for a generated endpoint's `Request` by forwarding to its sans-IO
 /// functions: `operation!(Request => Output, Error, parse_response)`, where `Request::to_http`
 /// builds the request, `parse_response` decodes the answer and `Error` has `Build` and `Send`

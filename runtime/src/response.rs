@@ -426,8 +426,33 @@ pub fn lookup(table: &'static [ErrorInfo], code: Option<&str>) -> Option<&'stati
 ///   already in `Display`).
 ///
 /// All `#[inline]`: compiled where a program uses them, not once per endpoint.
+///
+/// With `enum` before the name, the macro also defines the enum, each code's variant with the
+/// attributes given before its code (`#[doc = "…"] "100-006" => NotSignedIn`): the five
+/// variants every endpoint has, and their docs, are then written once, here.
 #[macro_export]
 macro_rules! operation_error {
+    (enum $error:ident, $id:path, $endpoint_table:path, $service_table:path, $codes:path,
+     { $($(#[$attr:meta])* $code:literal => $variant:ident),* $(,)? }) => {
+        /// Why a call of this endpoint failed: one variant per documented code, then the
+        /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
+        #[derive(Debug)]
+        #[non_exhaustive]
+        pub enum $error {
+            $($(#[$attr])* $variant($crate::response::ApiError),)*
+            /// A service-wide documented code that the endpoint's page does not list.
+            Service($crate::response::ApiError),
+            /// A code or HTTP status the documentation does not list; the raw response is kept.
+            Undocumented($crate::response::ApiError),
+            /// The response body could not be decoded; the raw response is kept.
+            Decode($crate::response::DecodeError),
+            /// The request broke a documented constraint and was not sent.
+            Build($crate::error::BuildError),
+            /// The request could not be sent (transport or credentials).
+            Send($crate::auth::SendError),
+        }
+        $crate::operation_error!($error, $id, $endpoint_table, $service_table, $codes, { $($code => $variant),* });
+    };
     ($error:ident, $id:path, $endpoint_table:path, $service_table:path, $codes:path, { }) => {
         $crate::operation_error!(@impl $error, $id, $endpoint_table, $service_table, $codes, |error| {});
     };

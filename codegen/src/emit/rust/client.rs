@@ -17,12 +17,7 @@ pub fn emit_client(service: &Service, as_crate: bool) -> TokenStream {
             format!("{}: {}", vendor(&e.title), vendor(&e.summary)),
             format!("See [`{module}`]."),
         ]));
-        quote! {
-            #docs
-            pub fn #name(&self, request: #name::Request) -> impl ::std::future::Future<Output = ::std::result::Result<#name::Output, #name::Error>> + Send + 'static {
-                self.core.call_owned(request)
-            }
-        }
+        quote!(#docs #name;)
     });
     let vars: Vec<_> = service.base_url.variables.iter().collect();
     let var_slots = vars.iter().map(|v| {
@@ -119,7 +114,9 @@ pub fn emit_client(service: &Service, as_crate: bool) -> TokenStream {
                 Client { core: self.core.with_attempt_timeout(timeout) }
             }
 
-            #(#methods)*
+            // One method per endpoint, each `fn <endpoint>(&self, request: <endpoint>::Request)`
+            // returning the call's future: the signature is written once, in the macro.
+            ::switchboard_runtime::client_methods! { #(#methods)* }
 
             #events
         }

@@ -233,12 +233,6 @@ fn emit_request(endpoint: &Endpoint, members: &[Member<'_>], to_http: TokenStrea
         }
 
         impl Request {
-            /// A builder; `build` checks required values and documented constraints.
-            #[inline]
-            pub fn builder() -> RequestBuilder {
-                RequestBuilder::default()
-            }
-
             /// Checks the documented constraints (ranges, lengths, patterns).
             #[inline]
             pub fn validate(&self) -> Result<(), BuildError> {
@@ -332,14 +326,16 @@ fn validation(member: &Member<'_>) -> Option<TokenStream> {
 }
 
 fn emit_builder(members: &[Member<'_>]) -> TokenStream {
-    let slots = members.iter().map(|m| {
+    let fields = members.iter().map(|m| {
         let name = ident(&m.field.name.rust);
         let ty = &m.ty;
-        quote!(#name: Option<#ty>,)
-    });
-    let setters = members.iter().map(|m| {
-        let name = ident(&m.field.name.rust);
-        let ty = &m.ty;
+        let wire = &m.field.name.wire;
+        let init = match (&m.default, m.field.required) {
+            (Some(default), _) if is_copy_literal(&m.field.ty) => quote!(default_copy(#default)),
+            (Some(default), _) => quote!(default(#default)),
+            (None, true) => quote!(required(#wire)),
+            (None, false) => quote!(optional),
+        };
         let mut parts = vec![
             m.field
                 .description
@@ -364,51 +360,12 @@ fn emit_builder(members: &[Member<'_>]) -> TokenStream {
         }
         parts.push(text);
         let docs = markdown(&sentences(&parts));
-        quote! {
-            #docs
-            pub fn #name(mut self, value: impl Into<#ty>) -> Self {
-                self.#name = Some(value.into());
-                self
-            }
-        }
+        quote!(#docs #name: #ty = #init)
     });
-    let inits = members.iter().map(|m| {
-        let name = ident(&m.field.name.rust);
-        let wire = &m.field.name.wire;
-        match (&m.default, m.field.required) {
-            (Some(default), _) if is_copy_literal(&m.field.ty) => {
-                quote!(#name: self.#name.unwrap_or(#default),)
-            }
-            (Some(default), _) => quote!(#name: self.#name.unwrap_or_else(|| #default),),
-            (None, true) => quote!(#name: BuildError::require(self.#name, #wire)?,),
-            (None, false) => quote!(#name: self.#name,),
-        }
-    });
+    // `RequestBuilder` (a setter per field, `build`, `send`) and `Request::builder`, from
+    // the runtime: the same for every endpoint but for the fields.
     quote! {
-        /// Builds a [`Request`].
-        #[derive(Clone, Debug, Default)]
-        pub struct RequestBuilder {
-            #(#slots)*
-        }
-
-        impl RequestBuilder {
-            #(#setters)*
-
-            /// The request, once every required value is set and every constraint holds.
-            #[inline]
-            pub fn build(self) -> Result<Request, BuildError> {
-                let request = Request { #(#inits)* };
-                request.validate()?;
-                Ok(request)
-            }
-
-            /// Builds the request and calls it with `client` in one step (a build error is
-            /// the call's `Error::Build`); the future owns a clone of the client.
-            #[inline]
-            pub fn send(self, client: &super::Client) -> impl ::std::future::Future<Output = ::std::result::Result<Output, Error>> + Send + 'static {
-                client.core.call_built(self.build())
-            }
-        }
+        ::switchboard_runtime::request_builder!(RequestBuilder => Request { #(#fields),* });
     }
 }
 
@@ -638,7 +595,6 @@ fn emit_to_http(
 }
 
 fn emit_error(endpoint: &Endpoint) -> TokenStream {
-    let variants: Vec<_> = endpoint.errors.iter().map(|e| ident(&e.rust)).collect();
     let variant_docs = endpoint.errors.iter().map(|e| {
         let mut text = code(&e.code.to_string());
         if let Some(status) = e.http_status {
@@ -675,26 +631,11 @@ fn emit_error(endpoint: &Endpoint) -> TokenStream {
         quote!(#code => #variant)
     });
     quote! {
-        /// Why a call of this endpoint failed: one variant per documented code, then the
-        /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
-        #[derive(Debug)]
-        #[non_exhaustive]
-        pub enum Error {
-            #( #variant_docs #variants(::switchboard_runtime::response::ApiError), )*
-            /// A service-wide documented code that the endpoint's page does not list.
-            Service(::switchboard_runtime::response::ApiError),
-            /// A code or HTTP status the documentation does not list; the raw response is kept.
-            Undocumented(::switchboard_runtime::response::ApiError),
-            /// The response body could not be decoded; the raw response is kept.
-            Decode(::switchboard_runtime::response::DecodeError),
-            /// The request broke a documented constraint and was not sent.
-            Build(BuildError),
-            /// The request could not be sent (transport or credentials).
-            Send(::switchboard_runtime::auth::SendError),
-        }
-
-        // `from_failure` (codes → variants through the two tables), `api_error`, `code`,
-        // `is_retryable`, `Display` and `Error`, from the runtime: the same for every endpoint.
-        ::switchboard_runtime::operation_error!(Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { #(#arms),* });
+        // The enum (each documented code's variant with its docs, then the five every endpoint
+        // has), `from_failure` (codes → variants through the two tables), `api_error`, `code`,
+        // `is_retryable`, `Display` and `Error`, from the runtime.
+        ::switchboard_runtime::operation_error!(enum Error, ID, ERRORS, super::ERRORS, super::ServiceCode, {
+            #( #variant_docs #arms ),*
+        });
     }
 }

@@ -1240,11 +1240,6 @@ pub mod answer_call {
         pub job_id: String,
     }
     impl Request {
-        /// A builder; `build` checks required values and documented constraints.
-        #[inline]
-        pub fn builder() -> RequestBuilder {
-            RequestBuilder::default()
-        }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
@@ -1277,61 +1272,16 @@ pub mod answer_call {
             parts.finish()
         }
     }
-    /// Builds a [`Request`].
-    #[derive(Clone, Debug, Default)]
-    pub struct RequestBuilder {
-        instance_id: Option<String>,
-        user_id: Option<String>,
-        device_id: Option<String>,
-        job_id: Option<String>,
-    }
-    impl RequestBuilder {
-        /// 实例 ID。 The instance ID. Required: `build` fails without it.
-        pub fn instance_id(mut self, value: impl Into<String>) -> Self {
-            self.instance_id = Some(value.into());
-            self
-        }
-        /// 坐席 ID。 The agent ID. Optional.
-        pub fn user_id(mut self, value: impl Into<String>) -> Self {
-            self.user_id = Some(value.into());
-            self
-        }
-        /// 设备 ID,无意义,可以随便填写。 The device ID. This parameter is meaningless and can be filled with any value.
-        ///
-        /// Optional.
-        pub fn device_id(mut self, value: impl Into<String>) -> Self {
-            self.device_id = Some(value.into());
-            self
-        }
-        /// 通话 ID。 The call ID. Required: `build` fails without it.
-        pub fn job_id(mut self, value: impl Into<String>) -> Self {
-            self.job_id = Some(value.into());
-            self
-        }
-        /// The request, once every required value is set and every constraint holds.
-        #[inline]
-        pub fn build(self) -> Result<Request, BuildError> {
-            let request = Request {
-                instance_id: BuildError::require(self.instance_id, "InstanceId")?,
-                user_id: self.user_id,
-                device_id: self.device_id,
-                job_id: BuildError::require(self.job_id, "JobId")?,
-            };
-            request.validate()?;
-            Ok(request)
-        }
-        /// Builds the request and calls it with `client` in one step (a build error is
-        /// the call's `Error::Build`); the future owns a clone of the client.
-        #[inline]
-        pub fn send(
-            self,
-            client: &super::Client,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<Output, Error>,
-        > + Send + 'static {
-            client.core.call_built(self.build())
-        }
-    }
+    ::switchboard_runtime::request_builder!(
+        RequestBuilder => Request { #[doc =
+        " 实例 ID。 The instance ID. Required: `build` fails without it."] instance_id
+        : String = required("InstanceId"), #[doc =
+        " 坐席 ID。 The agent ID. Optional."] user_id : String = optional, #[doc =
+        " 设备 ID,无意义,可以随便填写。 The device ID. This parameter is meaningless and can be filled with any value."]
+        #[doc = " "] #[doc = " Optional."] device_id : String = optional, #[doc =
+        " 通话 ID。 The call ID. Required: `build` fails without it."] job_id : String
+        = required("JobId") }
+    );
     ::switchboard_runtime::operation!(
         Request => Output, Error, parse_response,
         ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
@@ -1383,44 +1333,19 @@ pub mod answer_call {
         Output { optional context_id = "ContextId", optional call_context =
         "CallContext", optional user_context = "UserContext", skip envelope = "" }
     );
-    /// Why a call of this endpoint failed: one variant per documented code, then the
-    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
-    #[derive(Debug)]
-    #[non_exhaustive]
-    pub enum Error {
-        /// `NotExists.ChannelId` (HTTP 404): The specified channel %s does not exist in call %s.
-        ///
-        /// 通话中不存在指定的Channel信息。
-        ///
-        /// The specified channel does not exist in the call.
-        NotExistsChannelId(::switchboard_runtime::response::ApiError),
-        /// `NotExists.InstanceId` (HTTP 404): The specified instance %s does not exist.
-        ///
-        /// 指定的呼叫中心实例不存在。
-        ///
-        /// The specified contact center instance does not exist.
-        NotExistsInstanceId(::switchboard_runtime::response::ApiError),
-        /// `NotExists.JobId` (HTTP 404): The call %s does not exist.
-        ///
-        /// 指定的通话信息不存在。
-        ///
-        /// The specified call does not exist.
-        NotExistsJobId(::switchboard_runtime::response::ApiError),
-        /// A service-wide documented code that the endpoint's page does not list.
-        Service(::switchboard_runtime::response::ApiError),
-        /// A code or HTTP status the documentation does not list; the raw response is kept.
-        Undocumented(::switchboard_runtime::response::ApiError),
-        /// The response body could not be decoded; the raw response is kept.
-        Decode(::switchboard_runtime::response::DecodeError),
-        /// The request broke a documented constraint and was not sent.
-        Build(BuildError),
-        /// The request could not be sent (transport or credentials).
-        Send(::switchboard_runtime::auth::SendError),
-    }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { "NotExists.ChannelId" =>
-        NotExistsChannelId, "NotExists.InstanceId" => NotExistsInstanceId,
-        "NotExists.JobId" => NotExistsJobId }
+        enum Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { #[doc =
+        " `NotExists.ChannelId` (HTTP 404): The specified channel %s does not exist in call %s."]
+        #[doc = " "] #[doc = " 通话中不存在指定的Channel信息。"] #[doc = " "]
+        #[doc = " The specified channel does not exist in the call."]
+        "NotExists.ChannelId" => NotExistsChannelId, #[doc =
+        " `NotExists.InstanceId` (HTTP 404): The specified instance %s does not exist."]
+        #[doc = " "] #[doc = " 指定的呼叫中心实例不存在。"] #[doc = " "]
+        #[doc = " The specified contact center instance does not exist."]
+        "NotExists.InstanceId" => NotExistsInstanceId, #[doc =
+        " `NotExists.JobId` (HTTP 404): The call %s does not exist."] #[doc = " "] #[doc
+        = " 指定的通话信息不存在。"] #[doc = " "] #[doc =
+        " The specified call does not exist."] "NotExists.JobId" => NotExistsJobId }
     );
 }
 #[rustfmt::skip]
@@ -1509,11 +1434,6 @@ pub mod barge_in_call {
         pub timeout_seconds: Option<i32>,
     }
     impl Request {
-        /// A builder; `build` checks required values and documented constraints.
-        #[inline]
-        pub fn builder() -> RequestBuilder {
-            RequestBuilder::default()
-        }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
@@ -1550,82 +1470,24 @@ pub mod barge_in_call {
             parts.finish()
         }
     }
-    /// Builds a [`Request`].
-    #[derive(Clone, Debug, Default)]
-    pub struct RequestBuilder {
-        instance_id: Option<String>,
-        user_id: Option<String>,
-        device_id: Option<String>,
-        job_id: Option<String>,
-        barged_user_id: Option<String>,
-        timeout_seconds: Option<i32>,
-    }
-    impl RequestBuilder {
-        /// 实例 ID。 Instance ID. Required: `build` fails without it.
-        pub fn instance_id(mut self, value: impl Into<String>) -> Self {
-            self.instance_id = Some(value.into());
-            self
-        }
-        /// 发起强插的坐席 ID。 The agent ID that initiates the barge-in. Optional.
-        pub fn user_id(mut self, value: impl Into<String>) -> Self {
-            self.user_id = Some(value.into());
-            self
-        }
-        /// 设备 ID,无意义,可以随便填写。 Device ID. This parameter is meaningless and can be filled with any value.
-        ///
-        /// Optional.
-        pub fn device_id(mut self, value: impl Into<String>) -> Self {
-            self.device_id = Some(value.into());
-            self
-        }
-        /// 通话 ID。 The call ID. Required: `build` fails without it.
-        pub fn job_id(mut self, value: impl Into<String>) -> Self {
-            self.job_id = Some(value.into());
-            self
-        }
-        /// 被强插的座席 ID。 The agent ID being barged in on. Required: `build` fails without it.
-        pub fn barged_user_id(mut self, value: impl Into<String>) -> Self {
-            self.barged_user_id = Some(value.into());
-            self
-        }
-        /// 强插超时时间,经过指定的时间强插仍未成功,则取消强插,正常情况下,强插操作会马上成功,设置超时时间是为了防止异常发生,此字段选填,默认 30,单位秒。
-        ///
-        /// Barge-in timeout in seconds: if the barge-in has not succeeded within it, it is cancelled. Normally it succeeds at once; the timeout guards against anomalies. Optional; 30 by default.
-        ///
-        /// Optional. Format: `int32`.
-        pub fn timeout_seconds(mut self, value: impl Into<i32>) -> Self {
-            self.timeout_seconds = Some(value.into());
-            self
-        }
-        /// The request, once every required value is set and every constraint holds.
-        #[inline]
-        pub fn build(self) -> Result<Request, BuildError> {
-            let request = Request {
-                instance_id: BuildError::require(self.instance_id, "InstanceId")?,
-                user_id: self.user_id,
-                device_id: self.device_id,
-                job_id: BuildError::require(self.job_id, "JobId")?,
-                barged_user_id: BuildError::require(
-                    self.barged_user_id,
-                    "BargedUserId",
-                )?,
-                timeout_seconds: self.timeout_seconds,
-            };
-            request.validate()?;
-            Ok(request)
-        }
-        /// Builds the request and calls it with `client` in one step (a build error is
-        /// the call's `Error::Build`); the future owns a clone of the client.
-        #[inline]
-        pub fn send(
-            self,
-            client: &super::Client,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<Output, Error>,
-        > + Send + 'static {
-            client.core.call_built(self.build())
-        }
-    }
+    ::switchboard_runtime::request_builder!(
+        RequestBuilder => Request { #[doc =
+        " 实例 ID。 Instance ID. Required: `build` fails without it."] instance_id :
+        String = required("InstanceId"), #[doc =
+        " 发起强插的坐席 ID。 The agent ID that initiates the barge-in. Optional."]
+        user_id : String = optional, #[doc =
+        " 设备 ID,无意义,可以随便填写。 Device ID. This parameter is meaningless and can be filled with any value."]
+        #[doc = " "] #[doc = " Optional."] device_id : String = optional, #[doc =
+        " 通话 ID。 The call ID. Required: `build` fails without it."] job_id : String
+        = required("JobId"), #[doc =
+        " 被强插的座席 ID。 The agent ID being barged in on. Required: `build` fails without it."]
+        barged_user_id : String = required("BargedUserId"), #[doc =
+        " 强插超时时间,经过指定的时间强插仍未成功,则取消强插,正常情况下,强插操作会马上成功,设置超时时间是为了防止异常发生,此字段选填,默认 30,单位秒。"]
+        #[doc = " "] #[doc =
+        " Barge-in timeout in seconds: if the barge-in has not succeeded within it, it is cancelled. Normally it succeeds at once; the timeout guards against anomalies. Optional; 30 by default."]
+        #[doc = " "] #[doc = " Optional. Format: `int32`."] timeout_seconds : i32 =
+        optional }
+    );
     ::switchboard_runtime::operation!(
         Request => Output, Error, parse_response,
         ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
@@ -1673,44 +1535,20 @@ pub mod barge_in_call {
         Output { optional call_context = "CallContext", optional user_context =
         "UserContext", skip envelope = "" }
     );
-    /// Why a call of this endpoint failed: one variant per documented code, then the
-    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
-    #[derive(Debug)]
-    #[non_exhaustive]
-    pub enum Error {
-        /// `NotExists.InstanceId` (HTTP 404): The specified instance %s does not exist.
-        ///
-        /// 指定的呼叫中心实例不存在。
-        ///
-        /// The specified contact center instance does not exist.
-        NotExistsInstanceId(::switchboard_runtime::response::ApiError),
-        /// `NotExists.JobId` (HTTP 404): The call %s does not exist.
-        ///
-        /// 指定的通话信息不存在。
-        ///
-        /// The specified call does not exist.
-        NotExistsJobId(::switchboard_runtime::response::ApiError),
-        /// `NotExists.UserId` (HTTP 404): The user %s does not exist in instance %s.
-        ///
-        /// 呼叫中心实例中不存在指定的用户。
-        ///
-        /// The specified user does not exist in the contact center instance.
-        NotExistsUserId(::switchboard_runtime::response::ApiError),
-        /// A service-wide documented code that the endpoint's page does not list.
-        Service(::switchboard_runtime::response::ApiError),
-        /// A code or HTTP status the documentation does not list; the raw response is kept.
-        Undocumented(::switchboard_runtime::response::ApiError),
-        /// The response body could not be decoded; the raw response is kept.
-        Decode(::switchboard_runtime::response::DecodeError),
-        /// The request broke a documented constraint and was not sent.
-        Build(BuildError),
-        /// The request could not be sent (transport or credentials).
-        Send(::switchboard_runtime::auth::SendError),
-    }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { "NotExists.InstanceId" =>
-        NotExistsInstanceId, "NotExists.JobId" => NotExistsJobId, "NotExists.UserId" =>
-        NotExistsUserId }
+        enum Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { #[doc =
+        " `NotExists.InstanceId` (HTTP 404): The specified instance %s does not exist."]
+        #[doc = " "] #[doc = " 指定的呼叫中心实例不存在。"] #[doc = " "]
+        #[doc = " The specified contact center instance does not exist."]
+        "NotExists.InstanceId" => NotExistsInstanceId, #[doc =
+        " `NotExists.JobId` (HTTP 404): The call %s does not exist."] #[doc = " "] #[doc
+        = " 指定的通话信息不存在。"] #[doc = " "] #[doc =
+        " The specified call does not exist."] "NotExists.JobId" => NotExistsJobId, #[doc
+        = " `NotExists.UserId` (HTTP 404): The user %s does not exist in instance %s."]
+        #[doc = " "] #[doc = " 呼叫中心实例中不存在指定的用户。"] #[doc =
+        " "] #[doc =
+        " The specified user does not exist in the contact center instance."]
+        "NotExists.UserId" => NotExistsUserId }
     );
 }
 #[rustfmt::skip]
@@ -1863,11 +1701,6 @@ pub mod blind_transfer {
         pub skill_group_id: Option<String>,
     }
     impl Request {
-        /// A builder; `build` checks required values and documented constraints.
-        #[inline]
-        pub fn builder() -> RequestBuilder {
-            RequestBuilder::default()
-        }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
@@ -1945,197 +1778,62 @@ pub mod blind_transfer {
             parts.finish()
         }
     }
-    /// Builds a [`Request`].
-    #[derive(Clone, Debug, Default)]
-    pub struct RequestBuilder {
-        instance_id: Option<String>,
-        user_id: Option<String>,
-        device_id: Option<String>,
-        transferor: Option<String>,
-        transferee: Option<String>,
-        timeout_seconds: Option<i32>,
-        job_id: Option<String>,
-        call_priority: Option<i32>,
-        strategy_name: Option<BlindTransferStrategyName>,
-        strategy_params: Option<String>,
-        transferee_type: Option<BlindTransferTransfereeType>,
-        contact_flow_variables: Option<String>,
-        routing_type: Option<BlindTransferRoutingType>,
-        tags: Option<String>,
-        queuing_timeout_seconds: Option<i64>,
-        queuing_overflow_threshold: Option<i64>,
-        skill_group_id: Option<String>,
-    }
-    impl RequestBuilder {
-        /// 实例 ID。 Instance ID. Required: `build` fails without it.
-        pub fn instance_id(mut self, value: impl Into<String>) -> Self {
-            self.instance_id = Some(value.into());
-            self
-        }
-        /// 发起直接转接的坐席 ID。 The agent ID that initiates the direct transfer. Optional.
-        pub fn user_id(mut self, value: impl Into<String>) -> Self {
-            self.user_id = Some(value.into());
-            self
-        }
-        /// 设备 ID,无意义,可以随便填写。 Device ID. This parameter is meaningless and can be filled with any value.
-        ///
-        /// Optional.
-        pub fn device_id(mut self, value: impl Into<String>) -> Self {
-            self.device_id = Some(value.into());
-            self
-        }
-        /// 转接发起方,当场景是直接转接到外部号码时,用此参数指定的号码作为主叫,转内部坐席或技能组时,此参数无效,发起方由 UserId 指定。
-        ///
-        /// The transfer initiator. When transferring to an external number, the number given here is used as the caller; when transferring to an internal agent or skill group this parameter is invalid and the initiator is given by UserId.
-        ///
-        /// Optional.
-        pub fn transferor(mut self, value: impl Into<String>) -> Self {
-            self.transferor = Some(value.into());
-            self
-        }
-        /// 被转接方,可以是坐席 ID 或技能组 ID。 The transferee, which can be an agent ID or a skill group ID.
-        ///
-        /// Required: `build` fails without it.
-        pub fn transferee(mut self, value: impl Into<String>) -> Self {
-            self.transferee = Some(value.into());
-            self
-        }
-        /// 直接转接超时时间,超过指定时间被转接方没有接起通话,则挂断通话,此字段选填,默认 30,单位秒。
-        ///
-        /// Timeout of the direct transfer in seconds: if the transferee does not answer within it, the call is hung up. Optional; 30 by default.
-        ///
-        /// Optional. Format: `int32`.
-        pub fn timeout_seconds(mut self, value: impl Into<i32>) -> Self {
-            self.timeout_seconds = Some(value.into());
-            self
-        }
-        /// 通话 ID。 The call ID. Required: `build` fails without it.
-        pub fn job_id(mut self, value: impl Into<String>) -> Self {
-            self.job_id = Some(value.into());
-            self
-        }
-        /// 转接到技能组队列时的排队优先级,取值范围 0-9,0 优先级最高,9 最低。
-        ///
-        /// Queuing priority when transferring to a skill group queue: 0-9, 0 is the highest and 9 the lowest.
-        ///
-        /// Optional. Range: 0 to 9. Format: `int32`.
-        pub fn call_priority(mut self, value: impl Into<i32>) -> Self {
-            self.call_priority = Some(value.into());
-            self
-        }
-        /// 转接到技能组队列时的座席分配策略名称。 Name of the agent assignment strategy when transferring to a skill group queue.
-        ///
-        /// Optional.
-        pub fn strategy_name(
-            mut self,
-            value: impl Into<BlindTransferStrategyName>,
-        ) -> Self {
-            self.strategy_name = Some(value.into());
-            self
-        }
-        /// 转接到技能组队列时的座席分配策略参数。
-        ///
-        /// Parameters of the agent assignment strategy when transferring to a skill group queue.
-        ///
-        /// Optional.
-        pub fn strategy_params(mut self, value: impl Into<String>) -> Self {
-            self.strategy_params = Some(value.into());
-            self
-        }
-        /// 转接目的类型,可选值为 AGENT,SKILL_GROUP,IVR 和 EXTERNAL_NUMBER。如果此参数不传,则系统会根据转接的目标号码的格式进行判断,如果发现有判不准确的情况,则需要指定此参数。
-        ///
-        /// Destination type of the transfer: AGENT, SKILL_GROUP, IVR or EXTERNAL_NUMBER. If absent, the system infers it from the format of the target; if it infers wrongly, specify it.
-        ///
-        /// Optional.
-        pub fn transferee_type(
-            mut self,
-            value: impl Into<BlindTransferTransfereeType>,
-        ) -> Self {
-            self.transferee_type = Some(value.into());
-            self
-        }
-        /// 传递给联系流的变量,选填,这里配置的变量,可以在 IVR 流程中拿到并使用,格式为 JSON 字符串格式的键值对集合。
-        ///
-        /// Variables passed to the contact flow (optional); they can be read and used in the IVR flow. A set of key-value pairs as a JSON string.
-        ///
-        /// Optional.
-        pub fn contact_flow_variables(mut self, value: impl Into<String>) -> Self {
-            self.contact_flow_variables = Some(value.into());
-            self
-        }
-        /// The call routing type. Valid values are Automatic or Manual. If this parameter is empty, the system defaults to Automatic routing, which is also the current default behavior of the system. When Manual routing is selected, you must invoke APIs such as ClaimCall to assign the call to a specific agent.
-        ///
-        /// Optional.
-        pub fn routing_type(
-            mut self,
-            value: impl Into<BlindTransferRoutingType>,
-        ) -> Self {
-            self.routing_type = Some(value.into());
-            self
-        }
-        /// Ingest endpoint data, primarily used for extension purposes. Regular users do not need to concern themselves with this field.
-        ///
-        /// Optional.
-        pub fn tags(mut self, value: impl Into<String>) -> Self {
-            self.tags = Some(value.into());
-            self
-        }
-        /// The queuing timeout duration in seconds when the transfer target is a skill group queue.
-        ///
-        /// Optional. Format: `int64`.
-        pub fn queuing_timeout_seconds(mut self, value: impl Into<i64>) -> Self {
-            self.queuing_timeout_seconds = Some(value.into());
-            self
-        }
-        /// The queuing overflow threshold when the transfer target is a skill group queue. The default value is 0, which means no overflow occurs.
-        ///
-        /// Optional. Format: `int64`.
-        pub fn queuing_overflow_threshold(mut self, value: impl Into<i64>) -> Self {
-            self.queuing_overflow_threshold = Some(value.into());
-            self
-        }
-        /// Skill group ID. Optional.
-        pub fn skill_group_id(mut self, value: impl Into<String>) -> Self {
-            self.skill_group_id = Some(value.into());
-            self
-        }
-        /// The request, once every required value is set and every constraint holds.
-        #[inline]
-        pub fn build(self) -> Result<Request, BuildError> {
-            let request = Request {
-                instance_id: BuildError::require(self.instance_id, "InstanceId")?,
-                user_id: self.user_id,
-                device_id: self.device_id,
-                transferor: self.transferor,
-                transferee: BuildError::require(self.transferee, "Transferee")?,
-                timeout_seconds: self.timeout_seconds,
-                job_id: BuildError::require(self.job_id, "JobId")?,
-                call_priority: self.call_priority,
-                strategy_name: self.strategy_name,
-                strategy_params: self.strategy_params,
-                transferee_type: self.transferee_type,
-                contact_flow_variables: self.contact_flow_variables,
-                routing_type: self.routing_type,
-                tags: self.tags,
-                queuing_timeout_seconds: self.queuing_timeout_seconds,
-                queuing_overflow_threshold: self.queuing_overflow_threshold,
-                skill_group_id: self.skill_group_id,
-            };
-            request.validate()?;
-            Ok(request)
-        }
-        /// Builds the request and calls it with `client` in one step (a build error is
-        /// the call's `Error::Build`); the future owns a clone of the client.
-        #[inline]
-        pub fn send(
-            self,
-            client: &super::Client,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<Output, Error>,
-        > + Send + 'static {
-            client.core.call_built(self.build())
-        }
-    }
+    ::switchboard_runtime::request_builder!(
+        RequestBuilder => Request { #[doc =
+        " 实例 ID。 Instance ID. Required: `build` fails without it."] instance_id :
+        String = required("InstanceId"), #[doc =
+        " 发起直接转接的坐席 ID。 The agent ID that initiates the direct transfer. Optional."]
+        user_id : String = optional, #[doc =
+        " 设备 ID,无意义,可以随便填写。 Device ID. This parameter is meaningless and can be filled with any value."]
+        #[doc = " "] #[doc = " Optional."] device_id : String = optional, #[doc =
+        " 转接发起方,当场景是直接转接到外部号码时,用此参数指定的号码作为主叫,转内部坐席或技能组时,此参数无效,发起方由 UserId 指定。"]
+        #[doc = " "] #[doc =
+        " The transfer initiator. When transferring to an external number, the number given here is used as the caller; when transferring to an internal agent or skill group this parameter is invalid and the initiator is given by UserId."]
+        #[doc = " "] #[doc = " Optional."] transferor : String = optional, #[doc =
+        " 被转接方,可以是坐席 ID 或技能组 ID。 The transferee, which can be an agent ID or a skill group ID."]
+        #[doc = " "] #[doc = " Required: `build` fails without it."] transferee : String
+        = required("Transferee"), #[doc =
+        " 直接转接超时时间,超过指定时间被转接方没有接起通话,则挂断通话,此字段选填,默认 30,单位秒。"]
+        #[doc = " "] #[doc =
+        " Timeout of the direct transfer in seconds: if the transferee does not answer within it, the call is hung up. Optional; 30 by default."]
+        #[doc = " "] #[doc = " Optional. Format: `int32`."] timeout_seconds : i32 =
+        optional, #[doc =
+        " 通话 ID。 The call ID. Required: `build` fails without it."] job_id : String
+        = required("JobId"), #[doc =
+        " 转接到技能组队列时的排队优先级,取值范围 0-9,0 优先级最高,9 最低。"]
+        #[doc = " "] #[doc =
+        " Queuing priority when transferring to a skill group queue: 0-9, 0 is the highest and 9 the lowest."]
+        #[doc = " "] #[doc = " Optional. Range: 0 to 9. Format: `int32`."] call_priority
+        : i32 = optional, #[doc =
+        " 转接到技能组队列时的座席分配策略名称。 Name of the agent assignment strategy when transferring to a skill group queue."]
+        #[doc = " "] #[doc = " Optional."] strategy_name : BlindTransferStrategyName =
+        optional, #[doc = " 转接到技能组队列时的座席分配策略参数。"]
+        #[doc = " "] #[doc =
+        " Parameters of the agent assignment strategy when transferring to a skill group queue."]
+        #[doc = " "] #[doc = " Optional."] strategy_params : String = optional, #[doc =
+        " 转接目的类型,可选值为 AGENT,SKILL_GROUP,IVR 和 EXTERNAL_NUMBER。如果此参数不传,则系统会根据转接的目标号码的格式进行判断,如果发现有判不准确的情况,则需要指定此参数。"]
+        #[doc = " "] #[doc =
+        " Destination type of the transfer: AGENT, SKILL_GROUP, IVR or EXTERNAL_NUMBER. If absent, the system infers it from the format of the target; if it infers wrongly, specify it."]
+        #[doc = " "] #[doc = " Optional."] transferee_type : BlindTransferTransfereeType
+        = optional, #[doc =
+        " 传递给联系流的变量,选填,这里配置的变量,可以在 IVR 流程中拿到并使用,格式为 JSON 字符串格式的键值对集合。"]
+        #[doc = " "] #[doc =
+        " Variables passed to the contact flow (optional); they can be read and used in the IVR flow. A set of key-value pairs as a JSON string."]
+        #[doc = " "] #[doc = " Optional."] contact_flow_variables : String = optional,
+        #[doc =
+        " The call routing type. Valid values are Automatic or Manual. If this parameter is empty, the system defaults to Automatic routing, which is also the current default behavior of the system. When Manual routing is selected, you must invoke APIs such as ClaimCall to assign the call to a specific agent."]
+        #[doc = " "] #[doc = " Optional."] routing_type : BlindTransferRoutingType =
+        optional, #[doc =
+        " Ingest endpoint data, primarily used for extension purposes. Regular users do not need to concern themselves with this field."]
+        #[doc = " "] #[doc = " Optional."] tags : String = optional, #[doc =
+        " The queuing timeout duration in seconds when the transfer target is a skill group queue."]
+        #[doc = " "] #[doc = " Optional. Format: `int64`."] queuing_timeout_seconds : i64
+        = optional, #[doc =
+        " The queuing overflow threshold when the transfer target is a skill group queue. The default value is 0, which means no overflow occurs."]
+        #[doc = " "] #[doc = " Optional. Format: `int64`."] queuing_overflow_threshold :
+        i64 = optional, #[doc = " Skill group ID. Optional."] skill_group_id : String =
+        optional }
+    );
     ::switchboard_runtime::operation!(
         Request => Output, Error, parse_response,
         ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
@@ -2187,37 +1885,15 @@ pub mod blind_transfer {
         Output { optional context_id = "ContextId", optional call_context =
         "CallContext", optional user_context = "UserContext", skip envelope = "" }
     );
-    /// Why a call of this endpoint failed: one variant per documented code, then the
-    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
-    #[derive(Debug)]
-    #[non_exhaustive]
-    pub enum Error {
-        /// `NotExists.InstanceId` (HTTP 404): The specified instance %s does not exist.
-        ///
-        /// 指定的呼叫中心实例不存在。
-        ///
-        /// The specified contact center instance does not exist.
-        NotExistsInstanceId(::switchboard_runtime::response::ApiError),
-        /// `NotExists.JobId` (HTTP 404): The call %s does not exist.
-        ///
-        /// 指定的通话信息不存在。
-        ///
-        /// The specified call does not exist.
-        NotExistsJobId(::switchboard_runtime::response::ApiError),
-        /// A service-wide documented code that the endpoint's page does not list.
-        Service(::switchboard_runtime::response::ApiError),
-        /// A code or HTTP status the documentation does not list; the raw response is kept.
-        Undocumented(::switchboard_runtime::response::ApiError),
-        /// The response body could not be decoded; the raw response is kept.
-        Decode(::switchboard_runtime::response::DecodeError),
-        /// The request broke a documented constraint and was not sent.
-        Build(BuildError),
-        /// The request could not be sent (transport or credentials).
-        Send(::switchboard_runtime::auth::SendError),
-    }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { "NotExists.InstanceId" =>
-        NotExistsInstanceId, "NotExists.JobId" => NotExistsJobId }
+        enum Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { #[doc =
+        " `NotExists.InstanceId` (HTTP 404): The specified instance %s does not exist."]
+        #[doc = " "] #[doc = " 指定的呼叫中心实例不存在。"] #[doc = " "]
+        #[doc = " The specified contact center instance does not exist."]
+        "NotExists.InstanceId" => NotExistsInstanceId, #[doc =
+        " `NotExists.JobId` (HTTP 404): The call %s does not exist."] #[doc = " "] #[doc
+        = " 指定的通话信息不存在。"] #[doc = " "] #[doc =
+        " The specified call does not exist."] "NotExists.JobId" => NotExistsJobId }
     );
     /// Documented values; others are kept as received.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -2471,11 +2147,6 @@ pub mod cancel_attended_transfer {
         pub job_id: String,
     }
     impl Request {
-        /// A builder; `build` checks required values and documented constraints.
-        #[inline]
-        pub fn builder() -> RequestBuilder {
-            RequestBuilder::default()
-        }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
@@ -2508,61 +2179,16 @@ pub mod cancel_attended_transfer {
             parts.finish()
         }
     }
-    /// Builds a [`Request`].
-    #[derive(Clone, Debug, Default)]
-    pub struct RequestBuilder {
-        instance_id: Option<String>,
-        user_id: Option<String>,
-        device_id: Option<String>,
-        job_id: Option<String>,
-    }
-    impl RequestBuilder {
-        /// 实例 ID。 Instance ID. Required: `build` fails without it.
-        pub fn instance_id(mut self, value: impl Into<String>) -> Self {
-            self.instance_id = Some(value.into());
-            self
-        }
-        /// 坐席 ID。 The agent ID. Optional.
-        pub fn user_id(mut self, value: impl Into<String>) -> Self {
-            self.user_id = Some(value.into());
-            self
-        }
-        /// 设备 ID,无意义,可以随便填写。 The Device ID. This parameter is meaningless and can be filled with any value.
-        ///
-        /// Optional.
-        pub fn device_id(mut self, value: impl Into<String>) -> Self {
-            self.device_id = Some(value.into());
-            self
-        }
-        /// 通话 ID。 Call ID. Required: `build` fails without it.
-        pub fn job_id(mut self, value: impl Into<String>) -> Self {
-            self.job_id = Some(value.into());
-            self
-        }
-        /// The request, once every required value is set and every constraint holds.
-        #[inline]
-        pub fn build(self) -> Result<Request, BuildError> {
-            let request = Request {
-                instance_id: BuildError::require(self.instance_id, "InstanceId")?,
-                user_id: self.user_id,
-                device_id: self.device_id,
-                job_id: BuildError::require(self.job_id, "JobId")?,
-            };
-            request.validate()?;
-            Ok(request)
-        }
-        /// Builds the request and calls it with `client` in one step (a build error is
-        /// the call's `Error::Build`); the future owns a clone of the client.
-        #[inline]
-        pub fn send(
-            self,
-            client: &super::Client,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<Output, Error>,
-        > + Send + 'static {
-            client.core.call_built(self.build())
-        }
-    }
+    ::switchboard_runtime::request_builder!(
+        RequestBuilder => Request { #[doc =
+        " 实例 ID。 Instance ID. Required: `build` fails without it."] instance_id :
+        String = required("InstanceId"), #[doc = " 坐席 ID。 The agent ID. Optional."]
+        user_id : String = optional, #[doc =
+        " 设备 ID,无意义,可以随便填写。 The Device ID. This parameter is meaningless and can be filled with any value."]
+        #[doc = " "] #[doc = " Optional."] device_id : String = optional, #[doc =
+        " 通话 ID。 Call ID. Required: `build` fails without it."] job_id : String =
+        required("JobId") }
+    );
     ::switchboard_runtime::operation!(
         Request => Output, Error, parse_response,
         ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
@@ -2614,44 +2240,19 @@ pub mod cancel_attended_transfer {
         Output { optional context_id = "ContextId", optional call_context =
         "CallContext", optional user_context = "UserContext", skip envelope = "" }
     );
-    /// Why a call of this endpoint failed: one variant per documented code, then the
-    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
-    #[derive(Debug)]
-    #[non_exhaustive]
-    pub enum Error {
-        /// `NotExists.ChannelId` (HTTP 404): The specified channel %s does not exist in call %s.
-        ///
-        /// 通话中不存在指定的Channel信息。
-        ///
-        /// The specified channel does not exist in the call.
-        NotExistsChannelId(::switchboard_runtime::response::ApiError),
-        /// `NotExists.InstanceId` (HTTP 404): The specified instance %s does not exist.
-        ///
-        /// 指定的呼叫中心实例不存在。
-        ///
-        /// The specified contact center instance does not exist.
-        NotExistsInstanceId(::switchboard_runtime::response::ApiError),
-        /// `NotExists.JobId` (HTTP 404): The call %s does not exist.
-        ///
-        /// 指定的通话信息不存在。
-        ///
-        /// The specified call does not exist.
-        NotExistsJobId(::switchboard_runtime::response::ApiError),
-        /// A service-wide documented code that the endpoint's page does not list.
-        Service(::switchboard_runtime::response::ApiError),
-        /// A code or HTTP status the documentation does not list; the raw response is kept.
-        Undocumented(::switchboard_runtime::response::ApiError),
-        /// The response body could not be decoded; the raw response is kept.
-        Decode(::switchboard_runtime::response::DecodeError),
-        /// The request broke a documented constraint and was not sent.
-        Build(BuildError),
-        /// The request could not be sent (transport or credentials).
-        Send(::switchboard_runtime::auth::SendError),
-    }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { "NotExists.ChannelId" =>
-        NotExistsChannelId, "NotExists.InstanceId" => NotExistsInstanceId,
-        "NotExists.JobId" => NotExistsJobId }
+        enum Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { #[doc =
+        " `NotExists.ChannelId` (HTTP 404): The specified channel %s does not exist in call %s."]
+        #[doc = " "] #[doc = " 通话中不存在指定的Channel信息。"] #[doc = " "]
+        #[doc = " The specified channel does not exist in the call."]
+        "NotExists.ChannelId" => NotExistsChannelId, #[doc =
+        " `NotExists.InstanceId` (HTTP 404): The specified instance %s does not exist."]
+        #[doc = " "] #[doc = " 指定的呼叫中心实例不存在。"] #[doc = " "]
+        #[doc = " The specified contact center instance does not exist."]
+        "NotExists.InstanceId" => NotExistsInstanceId, #[doc =
+        " `NotExists.JobId` (HTTP 404): The call %s does not exist."] #[doc = " "] #[doc
+        = " 指定的通话信息不存在。"] #[doc = " "] #[doc =
+        " The specified call does not exist."] "NotExists.JobId" => NotExistsJobId }
     );
 }
 #[rustfmt::skip]
@@ -2710,11 +2311,6 @@ pub mod coach_call {
         pub timeout_seconds: Option<i32>,
     }
     impl Request {
-        /// A builder; `build` checks required values and documented constraints.
-        #[inline]
-        pub fn builder() -> RequestBuilder {
-            RequestBuilder::default()
-        }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
@@ -2751,80 +2347,24 @@ pub mod coach_call {
             parts.finish()
         }
     }
-    /// Builds a [`Request`].
-    #[derive(Clone, Debug, Default)]
-    pub struct RequestBuilder {
-        instance_id: Option<String>,
-        user_id: Option<String>,
-        device_id: Option<String>,
-        job_id: Option<String>,
-        coached_user_id: Option<String>,
-        timeout_seconds: Option<i32>,
-    }
-    impl RequestBuilder {
-        /// 实例 ID。 Instance ID. Required: `build` fails without it.
-        pub fn instance_id(mut self, value: impl Into<String>) -> Self {
-            self.instance_id = Some(value.into());
-            self
-        }
-        /// 发起辅导的坐席 ID。 Agent ID initiating the coaching. Optional.
-        pub fn user_id(mut self, value: impl Into<String>) -> Self {
-            self.user_id = Some(value.into());
-            self
-        }
-        /// 设备 ID,无意义,可以随便填写。 Device ID. This field is meaningless and can be filled with any value. Optional.
-        pub fn device_id(mut self, value: impl Into<String>) -> Self {
-            self.device_id = Some(value.into());
-            self
-        }
-        /// 通话 ID。 Call ID. Required: `build` fails without it.
-        pub fn job_id(mut self, value: impl Into<String>) -> Self {
-            self.job_id = Some(value.into());
-            self
-        }
-        /// 被辅导的坐席 ID。 Agent ID being coached. Required: `build` fails without it.
-        pub fn coached_user_id(mut self, value: impl Into<String>) -> Self {
-            self.coached_user_id = Some(value.into());
-            self
-        }
-        /// 辅导超时时间,超过指定时间辅导没有建立,则取消辅导操作,此字段选填,默认 30,单位秒。
-        ///
-        /// Coaching timeout. If the coaching session is not established within the specified time, the coaching operation is canceled. This field is optional and defaults to 30 seconds.
-        ///
-        /// Optional. Format: `int32`.
-        pub fn timeout_seconds(mut self, value: impl Into<i32>) -> Self {
-            self.timeout_seconds = Some(value.into());
-            self
-        }
-        /// The request, once every required value is set and every constraint holds.
-        #[inline]
-        pub fn build(self) -> Result<Request, BuildError> {
-            let request = Request {
-                instance_id: BuildError::require(self.instance_id, "InstanceId")?,
-                user_id: self.user_id,
-                device_id: self.device_id,
-                job_id: BuildError::require(self.job_id, "JobId")?,
-                coached_user_id: BuildError::require(
-                    self.coached_user_id,
-                    "CoachedUserId",
-                )?,
-                timeout_seconds: self.timeout_seconds,
-            };
-            request.validate()?;
-            Ok(request)
-        }
-        /// Builds the request and calls it with `client` in one step (a build error is
-        /// the call's `Error::Build`); the future owns a clone of the client.
-        #[inline]
-        pub fn send(
-            self,
-            client: &super::Client,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<Output, Error>,
-        > + Send + 'static {
-            client.core.call_built(self.build())
-        }
-    }
+    ::switchboard_runtime::request_builder!(
+        RequestBuilder => Request { #[doc =
+        " 实例 ID。 Instance ID. Required: `build` fails without it."] instance_id :
+        String = required("InstanceId"), #[doc =
+        " 发起辅导的坐席 ID。 Agent ID initiating the coaching. Optional."]
+        user_id : String = optional, #[doc =
+        " 设备 ID,无意义,可以随便填写。 Device ID. This field is meaningless and can be filled with any value. Optional."]
+        device_id : String = optional, #[doc =
+        " 通话 ID。 Call ID. Required: `build` fails without it."] job_id : String =
+        required("JobId"), #[doc =
+        " 被辅导的坐席 ID。 Agent ID being coached. Required: `build` fails without it."]
+        coached_user_id : String = required("CoachedUserId"), #[doc =
+        " 辅导超时时间,超过指定时间辅导没有建立,则取消辅导操作,此字段选填,默认 30,单位秒。"]
+        #[doc = " "] #[doc =
+        " Coaching timeout. If the coaching session is not established within the specified time, the coaching operation is canceled. This field is optional and defaults to 30 seconds."]
+        #[doc = " "] #[doc = " Optional. Format: `int32`."] timeout_seconds : i32 =
+        optional }
+    );
     ::switchboard_runtime::operation!(
         Request => Output, Error, parse_response,
         ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
@@ -2872,24 +2412,8 @@ pub mod coach_call {
         Output { optional call_context = "CallContext", optional user_context =
         "UserContext", skip envelope = "" }
     );
-    /// Why a call of this endpoint failed: one variant per documented code, then the
-    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
-    #[derive(Debug)]
-    #[non_exhaustive]
-    pub enum Error {
-        /// A service-wide documented code that the endpoint's page does not list.
-        Service(::switchboard_runtime::response::ApiError),
-        /// A code or HTTP status the documentation does not list; the raw response is kept.
-        Undocumented(::switchboard_runtime::response::ApiError),
-        /// The response body could not be decoded; the raw response is kept.
-        Decode(::switchboard_runtime::response::DecodeError),
-        /// The request broke a documented constraint and was not sent.
-        Build(BuildError),
-        /// The request could not be sent (transport or credentials).
-        Send(::switchboard_runtime::auth::SendError),
-    }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, {}
+        enum Error, ID, ERRORS, super::ERRORS, super::ServiceCode, {}
     );
 }
 #[rustfmt::skip]
@@ -2975,11 +2499,6 @@ pub mod complete_attended_transfer {
         pub job_id: String,
     }
     impl Request {
-        /// A builder; `build` checks required values and documented constraints.
-        #[inline]
-        pub fn builder() -> RequestBuilder {
-            RequestBuilder::default()
-        }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
@@ -3012,61 +2531,17 @@ pub mod complete_attended_transfer {
             parts.finish()
         }
     }
-    /// Builds a [`Request`].
-    #[derive(Clone, Debug, Default)]
-    pub struct RequestBuilder {
-        instance_id: Option<String>,
-        user_id: Option<String>,
-        device_id: Option<String>,
-        job_id: Option<String>,
-    }
-    impl RequestBuilder {
-        /// 实例 ID。 Instance ID. Required: `build` fails without it.
-        pub fn instance_id(mut self, value: impl Into<String>) -> Self {
-            self.instance_id = Some(value.into());
-            self
-        }
-        /// 发起咨询转接的坐席 ID。 The agent ID initiating the consultation transfer. Optional.
-        pub fn user_id(mut self, value: impl Into<String>) -> Self {
-            self.user_id = Some(value.into());
-            self
-        }
-        /// 设备 ID,无意义,可以随便填写。 Device ID. This parameter is meaningless and can be filled with any value.
-        ///
-        /// Optional.
-        pub fn device_id(mut self, value: impl Into<String>) -> Self {
-            self.device_id = Some(value.into());
-            self
-        }
-        /// 通话 ID。 Call ID. Required: `build` fails without it.
-        pub fn job_id(mut self, value: impl Into<String>) -> Self {
-            self.job_id = Some(value.into());
-            self
-        }
-        /// The request, once every required value is set and every constraint holds.
-        #[inline]
-        pub fn build(self) -> Result<Request, BuildError> {
-            let request = Request {
-                instance_id: BuildError::require(self.instance_id, "InstanceId")?,
-                user_id: self.user_id,
-                device_id: self.device_id,
-                job_id: BuildError::require(self.job_id, "JobId")?,
-            };
-            request.validate()?;
-            Ok(request)
-        }
-        /// Builds the request and calls it with `client` in one step (a build error is
-        /// the call's `Error::Build`); the future owns a clone of the client.
-        #[inline]
-        pub fn send(
-            self,
-            client: &super::Client,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<Output, Error>,
-        > + Send + 'static {
-            client.core.call_built(self.build())
-        }
-    }
+    ::switchboard_runtime::request_builder!(
+        RequestBuilder => Request { #[doc =
+        " 实例 ID。 Instance ID. Required: `build` fails without it."] instance_id :
+        String = required("InstanceId"), #[doc =
+        " 发起咨询转接的坐席 ID。 The agent ID initiating the consultation transfer. Optional."]
+        user_id : String = optional, #[doc =
+        " 设备 ID,无意义,可以随便填写。 Device ID. This parameter is meaningless and can be filled with any value."]
+        #[doc = " "] #[doc = " Optional."] device_id : String = optional, #[doc =
+        " 通话 ID。 Call ID. Required: `build` fails without it."] job_id : String =
+        required("JobId") }
+    );
     ::switchboard_runtime::operation!(
         Request => Output, Error, parse_response,
         ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
@@ -3118,44 +2593,19 @@ pub mod complete_attended_transfer {
         Output { optional context_id = "ContextId", optional call_context =
         "CallContext", optional user_context = "UserContext", skip envelope = "" }
     );
-    /// Why a call of this endpoint failed: one variant per documented code, then the
-    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
-    #[derive(Debug)]
-    #[non_exhaustive]
-    pub enum Error {
-        /// `NotExists.ChannelId` (HTTP 404): The specified channel %s does not exist in call %s.
-        ///
-        /// 通话中不存在指定的Channel信息。
-        ///
-        /// The specified channel does not exist in the call.
-        NotExistsChannelId(::switchboard_runtime::response::ApiError),
-        /// `NotExists.InstanceId` (HTTP 404): The specified instance %s does not exist.
-        ///
-        /// 指定的呼叫中心实例不存在。
-        ///
-        /// The specified contact center instance does not exist.
-        NotExistsInstanceId(::switchboard_runtime::response::ApiError),
-        /// `NotExists.JobId` (HTTP 404): The call %s does not exist.
-        ///
-        /// 指定的通话信息不存在。
-        ///
-        /// The specified call does not exist.
-        NotExistsJobId(::switchboard_runtime::response::ApiError),
-        /// A service-wide documented code that the endpoint's page does not list.
-        Service(::switchboard_runtime::response::ApiError),
-        /// A code or HTTP status the documentation does not list; the raw response is kept.
-        Undocumented(::switchboard_runtime::response::ApiError),
-        /// The response body could not be decoded; the raw response is kept.
-        Decode(::switchboard_runtime::response::DecodeError),
-        /// The request broke a documented constraint and was not sent.
-        Build(BuildError),
-        /// The request could not be sent (transport or credentials).
-        Send(::switchboard_runtime::auth::SendError),
-    }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { "NotExists.ChannelId" =>
-        NotExistsChannelId, "NotExists.InstanceId" => NotExistsInstanceId,
-        "NotExists.JobId" => NotExistsJobId }
+        enum Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { #[doc =
+        " `NotExists.ChannelId` (HTTP 404): The specified channel %s does not exist in call %s."]
+        #[doc = " "] #[doc = " 通话中不存在指定的Channel信息。"] #[doc = " "]
+        #[doc = " The specified channel does not exist in the call."]
+        "NotExists.ChannelId" => NotExistsChannelId, #[doc =
+        " `NotExists.InstanceId` (HTTP 404): The specified instance %s does not exist."]
+        #[doc = " "] #[doc = " 指定的呼叫中心实例不存在。"] #[doc = " "]
+        #[doc = " The specified contact center instance does not exist."]
+        "NotExists.InstanceId" => NotExistsInstanceId, #[doc =
+        " `NotExists.JobId` (HTTP 404): The call %s does not exist."] #[doc = " "] #[doc
+        = " 指定的通话信息不存在。"] #[doc = " "] #[doc =
+        " The specified call does not exist."] "NotExists.JobId" => NotExistsJobId }
     );
 }
 #[rustfmt::skip]
@@ -3249,11 +2699,6 @@ pub mod hold_call {
         pub music: Option<String>,
     }
     impl Request {
-        /// A builder; `build` checks required values and documented constraints.
-        #[inline]
-        pub fn builder() -> RequestBuilder {
-            RequestBuilder::default()
-        }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
@@ -3290,79 +2735,22 @@ pub mod hold_call {
             parts.finish()
         }
     }
-    /// Builds a [`Request`].
-    #[derive(Clone, Debug, Default)]
-    pub struct RequestBuilder {
-        instance_id: Option<String>,
-        user_id: Option<String>,
-        device_id: Option<String>,
-        job_id: Option<String>,
-        channel_id: Option<String>,
-        music: Option<String>,
-    }
-    impl RequestBuilder {
-        /// 实例 ID。 Instance ID. Required: `build` fails without it.
-        pub fn instance_id(mut self, value: impl Into<String>) -> Self {
-            self.instance_id = Some(value.into());
-            self
-        }
-        /// 坐席 ID。 Agent ID. Optional.
-        pub fn user_id(mut self, value: impl Into<String>) -> Self {
-            self.user_id = Some(value.into());
-            self
-        }
-        /// 座席端提供的唯一 ID,用来表示一个座席工作台,一个座席可以有多个不同类型的座席台,比如浏览器,iOS, Android 等, 但是在同一时间,只能有一个生效。
-        ///
-        /// A unique ID provided by the agent endpoint to represent an agent workbench. An agent can have multiple workbenches of different types, such as browser, iOS, or Android, but only one can be active at a time.
-        ///
-        /// Optional.
-        pub fn device_id(mut self, value: impl Into<String>) -> Self {
-            self.device_id = Some(value.into());
-            self
-        }
-        /// 话务 ID。 Call job ID. Required: `build` fails without it.
-        pub fn job_id(mut self, value: impl Into<String>) -> Self {
-            self.job_id = Some(value.into());
-            self
-        }
-        /// 待保持的通道 ID。 Channel ID to be held. Required: `build` fails without it.
-        pub fn channel_id(mut self, value: impl Into<String>) -> Self {
-            self.channel_id = Some(value.into());
-            self
-        }
-        /// 通话保持音乐的名称,非必填,默认为空。 Name of the hold music. This parameter is optional and defaults to empty.
-        ///
-        /// Optional.
-        pub fn music(mut self, value: impl Into<String>) -> Self {
-            self.music = Some(value.into());
-            self
-        }
-        /// The request, once every required value is set and every constraint holds.
-        #[inline]
-        pub fn build(self) -> Result<Request, BuildError> {
-            let request = Request {
-                instance_id: BuildError::require(self.instance_id, "InstanceId")?,
-                user_id: self.user_id,
-                device_id: self.device_id,
-                job_id: BuildError::require(self.job_id, "JobId")?,
-                channel_id: BuildError::require(self.channel_id, "ChannelId")?,
-                music: self.music,
-            };
-            request.validate()?;
-            Ok(request)
-        }
-        /// Builds the request and calls it with `client` in one step (a build error is
-        /// the call's `Error::Build`); the future owns a clone of the client.
-        #[inline]
-        pub fn send(
-            self,
-            client: &super::Client,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<Output, Error>,
-        > + Send + 'static {
-            client.core.call_built(self.build())
-        }
-    }
+    ::switchboard_runtime::request_builder!(
+        RequestBuilder => Request { #[doc =
+        " 实例 ID。 Instance ID. Required: `build` fails without it."] instance_id :
+        String = required("InstanceId"), #[doc = " 坐席 ID。 Agent ID. Optional."]
+        user_id : String = optional, #[doc =
+        " 座席端提供的唯一 ID,用来表示一个座席工作台,一个座席可以有多个不同类型的座席台,比如浏览器,iOS, Android 等, 但是在同一时间,只能有一个生效。"]
+        #[doc = " "] #[doc =
+        " A unique ID provided by the agent endpoint to represent an agent workbench. An agent can have multiple workbenches of different types, such as browser, iOS, or Android, but only one can be active at a time."]
+        #[doc = " "] #[doc = " Optional."] device_id : String = optional, #[doc =
+        " 话务 ID。 Call job ID. Required: `build` fails without it."] job_id : String
+        = required("JobId"), #[doc =
+        " 待保持的通道 ID。 Channel ID to be held. Required: `build` fails without it."]
+        channel_id : String = required("ChannelId"), #[doc =
+        " 通话保持音乐的名称,非必填,默认为空。 Name of the hold music. This parameter is optional and defaults to empty."]
+        #[doc = " "] #[doc = " Optional."] music : String = optional }
+    );
     ::switchboard_runtime::operation!(
         Request => Output, Error, parse_response,
         ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
@@ -3410,44 +2798,19 @@ pub mod hold_call {
         Output { optional call_context = "CallContext", optional user_context =
         "UserContext", skip envelope = "" }
     );
-    /// Why a call of this endpoint failed: one variant per documented code, then the
-    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
-    #[derive(Debug)]
-    #[non_exhaustive]
-    pub enum Error {
-        /// `NotExists.ChannelId` (HTTP 404): The specified channel %s does not exist in call %s.
-        ///
-        /// 通话中不存在指定的Channel信息。
-        ///
-        /// The specified channel does not exist in the call.
-        NotExistsChannelId(::switchboard_runtime::response::ApiError),
-        /// `NotExists.InstanceId` (HTTP 404): The specified instance %s does not exist.
-        ///
-        /// 指定的呼叫中心实例不存在。
-        ///
-        /// The specified contact center instance does not exist.
-        NotExistsInstanceId(::switchboard_runtime::response::ApiError),
-        /// `NotExists.JobId` (HTTP 404): The call %s does not exist.
-        ///
-        /// 指定的通话信息不存在。
-        ///
-        /// The specified call does not exist.
-        NotExistsJobId(::switchboard_runtime::response::ApiError),
-        /// A service-wide documented code that the endpoint's page does not list.
-        Service(::switchboard_runtime::response::ApiError),
-        /// A code or HTTP status the documentation does not list; the raw response is kept.
-        Undocumented(::switchboard_runtime::response::ApiError),
-        /// The response body could not be decoded; the raw response is kept.
-        Decode(::switchboard_runtime::response::DecodeError),
-        /// The request broke a documented constraint and was not sent.
-        Build(BuildError),
-        /// The request could not be sent (transport or credentials).
-        Send(::switchboard_runtime::auth::SendError),
-    }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { "NotExists.ChannelId" =>
-        NotExistsChannelId, "NotExists.InstanceId" => NotExistsInstanceId,
-        "NotExists.JobId" => NotExistsJobId }
+        enum Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { #[doc =
+        " `NotExists.ChannelId` (HTTP 404): The specified channel %s does not exist in call %s."]
+        #[doc = " "] #[doc = " 通话中不存在指定的Channel信息。"] #[doc = " "]
+        #[doc = " The specified channel does not exist in the call."]
+        "NotExists.ChannelId" => NotExistsChannelId, #[doc =
+        " `NotExists.InstanceId` (HTTP 404): The specified instance %s does not exist."]
+        #[doc = " "] #[doc = " 指定的呼叫中心实例不存在。"] #[doc = " "]
+        #[doc = " The specified contact center instance does not exist."]
+        "NotExists.InstanceId" => NotExistsInstanceId, #[doc =
+        " `NotExists.JobId` (HTTP 404): The call %s does not exist."] #[doc = " "] #[doc
+        = " 指定的通话信息不存在。"] #[doc = " "] #[doc =
+        " The specified call does not exist."] "NotExists.JobId" => NotExistsJobId }
     );
 }
 #[rustfmt::skip]
@@ -3598,11 +2961,6 @@ pub mod initiate_attended_transfer {
         pub queuing_overflow_threshold: Option<i64>,
     }
     impl Request {
-        /// A builder; `build` checks required values and documented constraints.
-        #[inline]
-        pub fn builder() -> RequestBuilder {
-            RequestBuilder::default()
-        }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
@@ -3674,185 +3032,63 @@ pub mod initiate_attended_transfer {
             parts.finish()
         }
     }
-    /// Builds a [`Request`].
-    #[derive(Clone, Debug, Default)]
-    pub struct RequestBuilder {
-        instance_id: Option<String>,
-        user_id: Option<String>,
-        device_id: Option<String>,
-        transferor: Option<String>,
-        transferee: Option<String>,
-        timeout_seconds: Option<i32>,
-        job_id: Option<String>,
-        call_priority: Option<i32>,
-        strategy_name: Option<InitiateAttendedTransferStrategyName>,
-        strategy_params: Option<String>,
-        transferee_type: Option<InitiateAttendedTransferTransfereeType>,
-        routing_type: Option<InitiateAttendedTransferRoutingType>,
-        tags: Option<String>,
-        queuing_timeout_seconds: Option<i64>,
-        queuing_overflow_threshold: Option<i64>,
-    }
-    impl RequestBuilder {
-        /// 实例 ID。 Instance ID. Required: `build` fails without it.
-        pub fn instance_id(mut self, value: impl Into<String>) -> Self {
-            self.instance_id = Some(value.into());
-            self
-        }
-        /// 发起咨询转接的坐席 ID。 The agent ID that initiates the consultation transfer. Optional.
-        pub fn user_id(mut self, value: impl Into<String>) -> Self {
-            self.user_id = Some(value.into());
-            self
-        }
-        /// 设备 ID,无意义,可以随便填写。 Device ID. This parameter is meaningless and can be filled with any value.
-        ///
-        /// Optional.
-        pub fn device_id(mut self, value: impl Into<String>) -> Self {
-            self.device_id = Some(value.into());
-            self
-        }
-        /// 转接发起方,当场景是咨询转接到外部号码时,用此参数指定的号码作为主叫,转内部坐席或技能组时,此参数无效,发起方由 UserId 指定。
-        ///
-        /// The transfer initiator. When transferring to an external number, the number given here is used as the caller; when transferring to an internal agent or skill group this parameter is invalid and the initiator is given by UserId.
-        ///
-        /// Optional.
-        pub fn transferor(mut self, value: impl Into<String>) -> Self {
-            self.transferor = Some(value.into());
-            self
-        }
-        /// 被转接方,可以是坐席 ID 或技能组 ID。 The transferee, which can be an agent ID or a skill group ID.
-        ///
-        /// Required: `build` fails without it.
-        pub fn transferee(mut self, value: impl Into<String>) -> Self {
-            self.transferee = Some(value.into());
-            self
-        }
-        /// 咨询转接超时时间,超过指定时间被转接方没有接起通话,则挂断通话,此字段选填,默认 30,单位秒。
-        ///
-        /// Timeout of the consultation transfer in seconds: if the transferee does not answer within it, the call is hung up. Optional; 30 by default.
-        ///
-        /// Optional. Format: `int32`.
-        pub fn timeout_seconds(mut self, value: impl Into<i32>) -> Self {
-            self.timeout_seconds = Some(value.into());
-            self
-        }
-        /// 通话 ID。 The call ID. Required: `build` fails without it.
-        pub fn job_id(mut self, value: impl Into<String>) -> Self {
-            self.job_id = Some(value.into());
-            self
-        }
-        /// 转接到技能组队列时的排队优先级,取值范围 0-9,0 优先级最高,9 最低。
-        ///
-        /// Queuing priority when transferring to a skill group queue: 0-9, 0 is the highest and 9 the lowest.
-        ///
-        /// Optional. Range: 0 to 9. Format: `int32`.
-        pub fn call_priority(mut self, value: impl Into<i32>) -> Self {
-            self.call_priority = Some(value.into());
-            self
-        }
-        /// 转接到技能组队列时的座席分配策略名称。 Name of the agent assignment strategy when transferring to a skill group queue.
-        ///
-        /// Optional.
-        pub fn strategy_name(
-            mut self,
-            value: impl Into<InitiateAttendedTransferStrategyName>,
-        ) -> Self {
-            self.strategy_name = Some(value.into());
-            self
-        }
-        /// 转接到技能组队列时的座席分配策略参数。
-        ///
-        /// Parameters of the agent assignment strategy when transferring to a skill group queue.
-        ///
-        /// Optional.
-        pub fn strategy_params(mut self, value: impl Into<String>) -> Self {
-            self.strategy_params = Some(value.into());
-            self
-        }
-        /// 转接目的类型,可选值为 AGENT,SKILL_GROUP 和 EXTERNAL。如果此参数不传,则系统会根据转接的目标号码的格式进行判断,如果发现有判不准确的情况,则需要指定此参数。
-        ///
-        /// The destination type for the transfer. Valid values are AGENT, SKILL_GROUP, and EXTERNAL. If this parameter is not provided, the system determines the destination type based on the format of the target number. If inaccurate detection occurs, explicitly specify this parameter.
-        ///
-        /// Optional.
-        pub fn transferee_type(
-            mut self,
-            value: impl Into<InitiateAttendedTransferTransfereeType>,
-        ) -> Self {
-            self.transferee_type = Some(value.into());
-            self
-        }
-        /// 话务分配类型,可选参数为自动分配(Automatic)或者手动分配(Manual)。如果此参数为空,则默认为自动分配的方式,这也是当前系统的默认行为。选择手动分配方式时,需要您自己配合调用 ClaimCall 等接口把电话分给指定的座席。
-        ///
-        /// The call assignment type: Automatic or Manual. If empty, Automatic is used, which is also the current default behaviour. With Manual, you must call APIs such as ClaimCall to assign the call to a specific agent.
-        ///
-        /// Optional.
-        pub fn routing_type(
-            mut self,
-            value: impl Into<InitiateAttendedTransferRoutingType>,
-        ) -> Self {
-            self.routing_type = Some(value.into());
-            self
-        }
-        /// 随路数据,主要用于扩展需求,普通用户无需关心。
-        ///
-        /// Channel-associated data, mainly for extensions; ordinary users need not care about it.
-        ///
-        /// Optional.
-        pub fn tags(mut self, value: impl Into<String>) -> Self {
-            self.tags = Some(value.into());
-            self
-        }
-        /// 当转接目标是技能组队列时排队超时时间,单位为秒。 Queuing timeout in seconds when the transfer target is a skill group queue.
-        ///
-        /// Optional. Format: `int64`.
-        pub fn queuing_timeout_seconds(mut self, value: impl Into<i64>) -> Self {
-            self.queuing_timeout_seconds = Some(value.into());
-            self
-        }
-        /// 当转接目标是技能组队列时排队溢出阈值。默认值为 0,表示不溢出。
-        ///
-        /// Queuing overflow threshold when the transfer target is a skill group queue; 0 by default, meaning no overflow.
-        ///
-        /// Optional. Format: `int64`.
-        pub fn queuing_overflow_threshold(mut self, value: impl Into<i64>) -> Self {
-            self.queuing_overflow_threshold = Some(value.into());
-            self
-        }
-        /// The request, once every required value is set and every constraint holds.
-        #[inline]
-        pub fn build(self) -> Result<Request, BuildError> {
-            let request = Request {
-                instance_id: BuildError::require(self.instance_id, "InstanceId")?,
-                user_id: self.user_id,
-                device_id: self.device_id,
-                transferor: self.transferor,
-                transferee: BuildError::require(self.transferee, "Transferee")?,
-                timeout_seconds: self.timeout_seconds,
-                job_id: BuildError::require(self.job_id, "JobId")?,
-                call_priority: self.call_priority,
-                strategy_name: self.strategy_name,
-                strategy_params: self.strategy_params,
-                transferee_type: self.transferee_type,
-                routing_type: self.routing_type,
-                tags: self.tags,
-                queuing_timeout_seconds: self.queuing_timeout_seconds,
-                queuing_overflow_threshold: self.queuing_overflow_threshold,
-            };
-            request.validate()?;
-            Ok(request)
-        }
-        /// Builds the request and calls it with `client` in one step (a build error is
-        /// the call's `Error::Build`); the future owns a clone of the client.
-        #[inline]
-        pub fn send(
-            self,
-            client: &super::Client,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<Output, Error>,
-        > + Send + 'static {
-            client.core.call_built(self.build())
-        }
-    }
+    ::switchboard_runtime::request_builder!(
+        RequestBuilder => Request { #[doc =
+        " 实例 ID。 Instance ID. Required: `build` fails without it."] instance_id :
+        String = required("InstanceId"), #[doc =
+        " 发起咨询转接的坐席 ID。 The agent ID that initiates the consultation transfer. Optional."]
+        user_id : String = optional, #[doc =
+        " 设备 ID,无意义,可以随便填写。 Device ID. This parameter is meaningless and can be filled with any value."]
+        #[doc = " "] #[doc = " Optional."] device_id : String = optional, #[doc =
+        " 转接发起方,当场景是咨询转接到外部号码时,用此参数指定的号码作为主叫,转内部坐席或技能组时,此参数无效,发起方由 UserId 指定。"]
+        #[doc = " "] #[doc =
+        " The transfer initiator. When transferring to an external number, the number given here is used as the caller; when transferring to an internal agent or skill group this parameter is invalid and the initiator is given by UserId."]
+        #[doc = " "] #[doc = " Optional."] transferor : String = optional, #[doc =
+        " 被转接方,可以是坐席 ID 或技能组 ID。 The transferee, which can be an agent ID or a skill group ID."]
+        #[doc = " "] #[doc = " Required: `build` fails without it."] transferee : String
+        = required("Transferee"), #[doc =
+        " 咨询转接超时时间,超过指定时间被转接方没有接起通话,则挂断通话,此字段选填,默认 30,单位秒。"]
+        #[doc = " "] #[doc =
+        " Timeout of the consultation transfer in seconds: if the transferee does not answer within it, the call is hung up. Optional; 30 by default."]
+        #[doc = " "] #[doc = " Optional. Format: `int32`."] timeout_seconds : i32 =
+        optional, #[doc =
+        " 通话 ID。 The call ID. Required: `build` fails without it."] job_id : String
+        = required("JobId"), #[doc =
+        " 转接到技能组队列时的排队优先级,取值范围 0-9,0 优先级最高,9 最低。"]
+        #[doc = " "] #[doc =
+        " Queuing priority when transferring to a skill group queue: 0-9, 0 is the highest and 9 the lowest."]
+        #[doc = " "] #[doc = " Optional. Range: 0 to 9. Format: `int32`."] call_priority
+        : i32 = optional, #[doc =
+        " 转接到技能组队列时的座席分配策略名称。 Name of the agent assignment strategy when transferring to a skill group queue."]
+        #[doc = " "] #[doc = " Optional."] strategy_name :
+        InitiateAttendedTransferStrategyName = optional, #[doc =
+        " 转接到技能组队列时的座席分配策略参数。"] #[doc = " "] #[doc
+        =
+        " Parameters of the agent assignment strategy when transferring to a skill group queue."]
+        #[doc = " "] #[doc = " Optional."] strategy_params : String = optional, #[doc =
+        " 转接目的类型,可选值为 AGENT,SKILL_GROUP 和 EXTERNAL。如果此参数不传,则系统会根据转接的目标号码的格式进行判断,如果发现有判不准确的情况,则需要指定此参数。"]
+        #[doc = " "] #[doc =
+        " The destination type for the transfer. Valid values are AGENT, SKILL_GROUP, and EXTERNAL. If this parameter is not provided, the system determines the destination type based on the format of the target number. If inaccurate detection occurs, explicitly specify this parameter."]
+        #[doc = " "] #[doc = " Optional."] transferee_type :
+        InitiateAttendedTransferTransfereeType = optional, #[doc =
+        " 话务分配类型,可选参数为自动分配(Automatic)或者手动分配(Manual)。如果此参数为空,则默认为自动分配的方式,这也是当前系统的默认行为。选择手动分配方式时,需要您自己配合调用 ClaimCall 等接口把电话分给指定的座席。"]
+        #[doc = " "] #[doc =
+        " The call assignment type: Automatic or Manual. If empty, Automatic is used, which is also the current default behaviour. With Manual, you must call APIs such as ClaimCall to assign the call to a specific agent."]
+        #[doc = " "] #[doc = " Optional."] routing_type :
+        InitiateAttendedTransferRoutingType = optional, #[doc =
+        " 随路数据,主要用于扩展需求,普通用户无需关心。"] #[doc =
+        " "] #[doc =
+        " Channel-associated data, mainly for extensions; ordinary users need not care about it."]
+        #[doc = " "] #[doc = " Optional."] tags : String = optional, #[doc =
+        " 当转接目标是技能组队列时排队超时时间,单位为秒。 Queuing timeout in seconds when the transfer target is a skill group queue."]
+        #[doc = " "] #[doc = " Optional. Format: `int64`."] queuing_timeout_seconds : i64
+        = optional, #[doc =
+        " 当转接目标是技能组队列时排队溢出阈值。默认值为 0,表示不溢出。"]
+        #[doc = " "] #[doc =
+        " Queuing overflow threshold when the transfer target is a skill group queue; 0 by default, meaning no overflow."]
+        #[doc = " "] #[doc = " Optional. Format: `int64`."] queuing_overflow_threshold :
+        i64 = optional }
+    );
     ::switchboard_runtime::operation!(
         Request => Output, Error, parse_response,
         ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
@@ -3904,44 +3140,19 @@ pub mod initiate_attended_transfer {
         Output { optional context_id = "ContextId", optional call_context =
         "CallContext", optional user_context = "UserContext", skip envelope = "" }
     );
-    /// Why a call of this endpoint failed: one variant per documented code, then the
-    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
-    #[derive(Debug)]
-    #[non_exhaustive]
-    pub enum Error {
-        /// `NotExists.ChannelId` (HTTP 404): The specified channel %s does not exist in call %s.
-        ///
-        /// 通话中不存在指定的Channel信息。
-        ///
-        /// The specified channel does not exist in the call.
-        NotExistsChannelId(::switchboard_runtime::response::ApiError),
-        /// `NotExists.InstanceId` (HTTP 404): The specified instance %s does not exist.
-        ///
-        /// 指定的呼叫中心实例不存在。
-        ///
-        /// The specified contact center instance does not exist.
-        NotExistsInstanceId(::switchboard_runtime::response::ApiError),
-        /// `NotExists.JobId` (HTTP 404): The call %s does not exist.
-        ///
-        /// 指定的通话信息不存在。
-        ///
-        /// The specified call does not exist.
-        NotExistsJobId(::switchboard_runtime::response::ApiError),
-        /// A service-wide documented code that the endpoint's page does not list.
-        Service(::switchboard_runtime::response::ApiError),
-        /// A code or HTTP status the documentation does not list; the raw response is kept.
-        Undocumented(::switchboard_runtime::response::ApiError),
-        /// The response body could not be decoded; the raw response is kept.
-        Decode(::switchboard_runtime::response::DecodeError),
-        /// The request broke a documented constraint and was not sent.
-        Build(BuildError),
-        /// The request could not be sent (transport or credentials).
-        Send(::switchboard_runtime::auth::SendError),
-    }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { "NotExists.ChannelId" =>
-        NotExistsChannelId, "NotExists.InstanceId" => NotExistsInstanceId,
-        "NotExists.JobId" => NotExistsJobId }
+        enum Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { #[doc =
+        " `NotExists.ChannelId` (HTTP 404): The specified channel %s does not exist in call %s."]
+        #[doc = " "] #[doc = " 通话中不存在指定的Channel信息。"] #[doc = " "]
+        #[doc = " The specified channel does not exist in the call."]
+        "NotExists.ChannelId" => NotExistsChannelId, #[doc =
+        " `NotExists.InstanceId` (HTTP 404): The specified instance %s does not exist."]
+        #[doc = " "] #[doc = " 指定的呼叫中心实例不存在。"] #[doc = " "]
+        #[doc = " The specified contact center instance does not exist."]
+        "NotExists.InstanceId" => NotExistsInstanceId, #[doc =
+        " `NotExists.JobId` (HTTP 404): The call %s does not exist."] #[doc = " "] #[doc
+        = " 指定的通话信息不存在。"] #[doc = " "] #[doc =
+        " The specified call does not exist."] "NotExists.JobId" => NotExistsJobId }
     );
     /// Documented values; others are kept as received.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -4208,11 +3419,6 @@ pub mod intercept_call {
         pub timeout_seconds: Option<i32>,
     }
     impl Request {
-        /// A builder; `build` checks required values and documented constraints.
-        #[inline]
-        pub fn builder() -> RequestBuilder {
-            RequestBuilder::default()
-        }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
@@ -4249,82 +3455,24 @@ pub mod intercept_call {
             parts.finish()
         }
     }
-    /// Builds a [`Request`].
-    #[derive(Clone, Debug, Default)]
-    pub struct RequestBuilder {
-        instance_id: Option<String>,
-        user_id: Option<String>,
-        device_id: Option<String>,
-        job_id: Option<String>,
-        intercepted_user_id: Option<String>,
-        timeout_seconds: Option<i32>,
-    }
-    impl RequestBuilder {
-        /// 实例 ID。 Instance ID. Required: `build` fails without it.
-        pub fn instance_id(mut self, value: impl Into<String>) -> Self {
-            self.instance_id = Some(value.into());
-            self
-        }
-        /// 发起强拆的坐席。 The agent who initiates the intercept. Optional.
-        pub fn user_id(mut self, value: impl Into<String>) -> Self {
-            self.user_id = Some(value.into());
-            self
-        }
-        /// 设备 ID,无意义,可以随便填写。 Device ID. This parameter is meaningless and can be filled with any value.
-        ///
-        /// Optional.
-        pub fn device_id(mut self, value: impl Into<String>) -> Self {
-            self.device_id = Some(value.into());
-            self
-        }
-        /// 通话 ID。 The call ID. Required: `build` fails without it.
-        pub fn job_id(mut self, value: impl Into<String>) -> Self {
-            self.job_id = Some(value.into());
-            self
-        }
-        /// 被强拆的座席 ID。 The agent ID that is forcibly disconnected. Required: `build` fails without it.
-        pub fn intercepted_user_id(mut self, value: impl Into<String>) -> Self {
-            self.intercepted_user_id = Some(value.into());
-            self
-        }
-        /// 强拆超时时间,经过指定的时间强拆仍未成功,则取消强拆,正常情况下,强拆操作会马上成功,设置超时时间是为了防止异常发生,此字段选填,默认 30,单位秒。
-        ///
-        /// Intercept timeout in seconds: if the intercept has not succeeded within it, it is cancelled. Normally it succeeds at once; the timeout guards against anomalies. Optional; 30 by default.
-        ///
-        /// Optional. Format: `int32`.
-        pub fn timeout_seconds(mut self, value: impl Into<i32>) -> Self {
-            self.timeout_seconds = Some(value.into());
-            self
-        }
-        /// The request, once every required value is set and every constraint holds.
-        #[inline]
-        pub fn build(self) -> Result<Request, BuildError> {
-            let request = Request {
-                instance_id: BuildError::require(self.instance_id, "InstanceId")?,
-                user_id: self.user_id,
-                device_id: self.device_id,
-                job_id: BuildError::require(self.job_id, "JobId")?,
-                intercepted_user_id: BuildError::require(
-                    self.intercepted_user_id,
-                    "InterceptedUserId",
-                )?,
-                timeout_seconds: self.timeout_seconds,
-            };
-            request.validate()?;
-            Ok(request)
-        }
-        /// Builds the request and calls it with `client` in one step (a build error is
-        /// the call's `Error::Build`); the future owns a clone of the client.
-        #[inline]
-        pub fn send(
-            self,
-            client: &super::Client,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<Output, Error>,
-        > + Send + 'static {
-            client.core.call_built(self.build())
-        }
-    }
+    ::switchboard_runtime::request_builder!(
+        RequestBuilder => Request { #[doc =
+        " 实例 ID。 Instance ID. Required: `build` fails without it."] instance_id :
+        String = required("InstanceId"), #[doc =
+        " 发起强拆的坐席。 The agent who initiates the intercept. Optional."]
+        user_id : String = optional, #[doc =
+        " 设备 ID,无意义,可以随便填写。 Device ID. This parameter is meaningless and can be filled with any value."]
+        #[doc = " "] #[doc = " Optional."] device_id : String = optional, #[doc =
+        " 通话 ID。 The call ID. Required: `build` fails without it."] job_id : String
+        = required("JobId"), #[doc =
+        " 被强拆的座席 ID。 The agent ID that is forcibly disconnected. Required: `build` fails without it."]
+        intercepted_user_id : String = required("InterceptedUserId"), #[doc =
+        " 强拆超时时间,经过指定的时间强拆仍未成功,则取消强拆,正常情况下,强拆操作会马上成功,设置超时时间是为了防止异常发生,此字段选填,默认 30,单位秒。"]
+        #[doc = " "] #[doc =
+        " Intercept timeout in seconds: if the intercept has not succeeded within it, it is cancelled. Normally it succeeds at once; the timeout guards against anomalies. Optional; 30 by default."]
+        #[doc = " "] #[doc = " Optional. Format: `int32`."] timeout_seconds : i32 =
+        optional }
+    );
     ::switchboard_runtime::operation!(
         Request => Output, Error, parse_response,
         ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
@@ -4372,44 +3520,20 @@ pub mod intercept_call {
         Output { optional call_context = "CallContext", optional user_context =
         "UserContext", skip envelope = "" }
     );
-    /// Why a call of this endpoint failed: one variant per documented code, then the
-    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
-    #[derive(Debug)]
-    #[non_exhaustive]
-    pub enum Error {
-        /// `NotExists.InstanceId` (HTTP 404): The specified instance %s does not exist.
-        ///
-        /// 指定的呼叫中心实例不存在。
-        ///
-        /// The specified contact center instance does not exist.
-        NotExistsInstanceId(::switchboard_runtime::response::ApiError),
-        /// `NotExists.JobId` (HTTP 404): The call %s does not exist.
-        ///
-        /// 指定的通话信息不存在。
-        ///
-        /// The specified call does not exist.
-        NotExistsJobId(::switchboard_runtime::response::ApiError),
-        /// `NotExists.UserId` (HTTP 404): The user %s does not exist in instance %s.
-        ///
-        /// 呼叫中心实例中不存在指定的用户。
-        ///
-        /// The specified user does not exist in the contact center instance.
-        NotExistsUserId(::switchboard_runtime::response::ApiError),
-        /// A service-wide documented code that the endpoint's page does not list.
-        Service(::switchboard_runtime::response::ApiError),
-        /// A code or HTTP status the documentation does not list; the raw response is kept.
-        Undocumented(::switchboard_runtime::response::ApiError),
-        /// The response body could not be decoded; the raw response is kept.
-        Decode(::switchboard_runtime::response::DecodeError),
-        /// The request broke a documented constraint and was not sent.
-        Build(BuildError),
-        /// The request could not be sent (transport or credentials).
-        Send(::switchboard_runtime::auth::SendError),
-    }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { "NotExists.InstanceId" =>
-        NotExistsInstanceId, "NotExists.JobId" => NotExistsJobId, "NotExists.UserId" =>
-        NotExistsUserId }
+        enum Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { #[doc =
+        " `NotExists.InstanceId` (HTTP 404): The specified instance %s does not exist."]
+        #[doc = " "] #[doc = " 指定的呼叫中心实例不存在。"] #[doc = " "]
+        #[doc = " The specified contact center instance does not exist."]
+        "NotExists.InstanceId" => NotExistsInstanceId, #[doc =
+        " `NotExists.JobId` (HTTP 404): The call %s does not exist."] #[doc = " "] #[doc
+        = " 指定的通话信息不存在。"] #[doc = " "] #[doc =
+        " The specified call does not exist."] "NotExists.JobId" => NotExistsJobId, #[doc
+        = " `NotExists.UserId` (HTTP 404): The user %s does not exist in instance %s."]
+        #[doc = " "] #[doc = " 呼叫中心实例中不存在指定的用户。"] #[doc =
+        " "] #[doc =
+        " The specified user does not exist in the contact center instance."]
+        "NotExists.UserId" => NotExistsUserId }
     );
 }
 #[rustfmt::skip]
@@ -4550,11 +3674,6 @@ pub mod make_call {
         pub flash_sms_variables: Option<String>,
     }
     impl Request {
-        /// A builder; `build` checks required values and documented constraints.
-        #[inline]
-        pub fn builder() -> RequestBuilder {
-            RequestBuilder::default()
-        }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
@@ -4613,129 +3732,44 @@ pub mod make_call {
             parts.finish()
         }
     }
-    /// Builds a [`Request`].
-    #[derive(Clone, Debug, Default)]
-    pub struct RequestBuilder {
-        instance_id: Option<String>,
-        user_id: Option<String>,
-        device_id: Option<String>,
-        caller: Option<String>,
-        callee: Option<String>,
-        timeout_seconds: Option<i32>,
-        tags: Option<String>,
-        masked_callee: Option<String>,
-        media_type: Option<MakeCallMediaType>,
-        flash_sms_variables: Option<String>,
-    }
-    impl RequestBuilder {
-        /// 实例 ID。 Instance ID. Required: `build` fails without it.
-        pub fn instance_id(mut self, value: impl Into<String>) -> Self {
-            self.instance_id = Some(value.into());
-            self
-        }
-        /// 发起外呼的坐席 ID,非必填,不填默认使用当前 RAM 账号映射的坐席。
-        ///
-        /// Agent ID initiating the outbound call. This field is optional. If not specified, the system uses the agent mapped to the current RAM user by default.
-        ///
-        /// Optional.
-        pub fn user_id(mut self, value: impl Into<String>) -> Self {
-            self.user_id = Some(value.into());
-            self
-        }
-        /// 设备 ID,无意义,可以随便填写。 Device ID. This field is meaningless and can be filled with any value. Optional.
-        pub fn device_id(mut self, value: impl Into<String>) -> Self {
-            self.device_id = Some(value.into());
-            self
-        }
-        /// 主叫号码,如果是内部呼叫,这此参数无效,如果是外部呼叫,此参数为当前坐席可用的外呼号码,需要确保该号码可外呼且坐席对该号码有使用权,使用权通过两种途径获得,一是将号码绑定到当前坐席签入的技能组上,二是将号码设置为坐席的个人外呼号码。
-        ///
-        /// Caller number. This parameter is invalid for internal calls. For outbound calls, specify an outbound number available to the current agent. Ensure that the number supports outbound calling and that the agent has permission to use it. Permission can be granted in two ways: either by attaching the number to the skill group the agent signed into, or by setting the number as the agent's personal outbound number.
-        ///
-        /// Optional.
-        pub fn caller(mut self, value: impl Into<String>) -> Self {
-            self.caller = Some(value.into());
-            self
-        }
-        /// 被叫号码,如果是内部呼叫,该字段填写目标坐席的分机号,如果是外呼呼叫,填写客户的电话号码。
-        ///
-        /// Callee number. For internal calls, specify the target agent's extension number in this field. For outbound calls, specify the customer's phone number.
-        ///
-        /// Required: `build` fails without it.
-        pub fn callee(mut self, value: impl Into<String>) -> Self {
-            self.callee = Some(value.into());
-            self
-        }
-        /// 超时时间,呼叫在经过该参数指定的时间仍然未接通的情况下,则主动挂断,取值范围 30-300,单位秒。
-        ///
-        /// Timeout. If the call is not answered within the time specified by this parameter, the system automatically hangs up. Valid values range from 30 to 300 seconds.
-        ///
-        /// Optional. Range: 30 to 300. Format: `int32`.
-        pub fn timeout_seconds(mut self, value: impl Into<i32>) -> Self {
-            self.timeout_seconds = Some(value.into());
-            self
-        }
-        /// 随路数据,客户无需关心。 Channel-associated data; customers need not care about it. Optional.
-        pub fn tags(mut self, value: impl Into<String>) -> Self {
-            self.tags = Some(value.into());
-            self
-        }
-        /// 脱敏后的被叫号码,如果该字段不为空,表示需要对被叫号码脱敏,脱敏规则由客户自行定义,只需将脱敏后的被叫号码填入即可,使用脱敏被叫会导致某些场景下看到的是脱敏后的被叫号码,无法查看真实被叫号码。
-        ///
-        /// The desensitized callee number. If this field is not empty, the callee number must be desensitized; the rule is defined by the customer, who only fills in the desensitized number. Using it means that in some scenarios only the desensitized callee number is visible, not the real one.
-        ///
-        /// Optional.
-        pub fn masked_callee(mut self, value: impl Into<String>) -> Self {
-            self.masked_callee = Some(value.into());
-            self
-        }
-        /// 媒体类型,默认是语音(AUDIO), 其他可选参数包括 VIDEO。
-        ///
-        /// Media type. The default value is AUDIO. Other valid values include VIDEO.
-        ///
-        /// Optional.
-        pub fn media_type(mut self, value: impl Into<MakeCallMediaType>) -> Self {
-            self.media_type = Some(value.into());
-            self
-        }
-        /// 闪信配置
-        ///
-        /// Flash SMS configuration (a JSON string).
-        ///
-        /// Optional.
-        pub fn flash_sms_variables(mut self, value: impl Into<String>) -> Self {
-            self.flash_sms_variables = Some(value.into());
-            self
-        }
-        /// The request, once every required value is set and every constraint holds.
-        #[inline]
-        pub fn build(self) -> Result<Request, BuildError> {
-            let request = Request {
-                instance_id: BuildError::require(self.instance_id, "InstanceId")?,
-                user_id: self.user_id,
-                device_id: self.device_id,
-                caller: self.caller,
-                callee: BuildError::require(self.callee, "Callee")?,
-                timeout_seconds: self.timeout_seconds,
-                tags: self.tags,
-                masked_callee: self.masked_callee,
-                media_type: self.media_type,
-                flash_sms_variables: self.flash_sms_variables,
-            };
-            request.validate()?;
-            Ok(request)
-        }
-        /// Builds the request and calls it with `client` in one step (a build error is
-        /// the call's `Error::Build`); the future owns a clone of the client.
-        #[inline]
-        pub fn send(
-            self,
-            client: &super::Client,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<Output, Error>,
-        > + Send + 'static {
-            client.core.call_built(self.build())
-        }
-    }
+    ::switchboard_runtime::request_builder!(
+        RequestBuilder => Request { #[doc =
+        " 实例 ID。 Instance ID. Required: `build` fails without it."] instance_id :
+        String = required("InstanceId"), #[doc =
+        " 发起外呼的坐席 ID,非必填,不填默认使用当前 RAM 账号映射的坐席。"]
+        #[doc = " "] #[doc =
+        " Agent ID initiating the outbound call. This field is optional. If not specified, the system uses the agent mapped to the current RAM user by default."]
+        #[doc = " "] #[doc = " Optional."] user_id : String = optional, #[doc =
+        " 设备 ID,无意义,可以随便填写。 Device ID. This field is meaningless and can be filled with any value. Optional."]
+        device_id : String = optional, #[doc =
+        " 主叫号码,如果是内部呼叫,这此参数无效,如果是外部呼叫,此参数为当前坐席可用的外呼号码,需要确保该号码可外呼且坐席对该号码有使用权,使用权通过两种途径获得,一是将号码绑定到当前坐席签入的技能组上,二是将号码设置为坐席的个人外呼号码。"]
+        #[doc = " "] #[doc =
+        " Caller number. This parameter is invalid for internal calls. For outbound calls, specify an outbound number available to the current agent. Ensure that the number supports outbound calling and that the agent has permission to use it. Permission can be granted in two ways: either by attaching the number to the skill group the agent signed into, or by setting the number as the agent's personal outbound number."]
+        #[doc = " "] #[doc = " Optional."] caller : String = optional, #[doc =
+        " 被叫号码,如果是内部呼叫,该字段填写目标坐席的分机号,如果是外呼呼叫,填写客户的电话号码。"]
+        #[doc = " "] #[doc =
+        " Callee number. For internal calls, specify the target agent's extension number in this field. For outbound calls, specify the customer's phone number."]
+        #[doc = " "] #[doc = " Required: `build` fails without it."] callee : String =
+        required("Callee"), #[doc =
+        " 超时时间,呼叫在经过该参数指定的时间仍然未接通的情况下,则主动挂断,取值范围 30-300,单位秒。"]
+        #[doc = " "] #[doc =
+        " Timeout. If the call is not answered within the time specified by this parameter, the system automatically hangs up. Valid values range from 30 to 300 seconds."]
+        #[doc = " "] #[doc = " Optional. Range: 30 to 300. Format: `int32`."]
+        timeout_seconds : i32 = optional, #[doc =
+        " 随路数据,客户无需关心。 Channel-associated data; customers need not care about it. Optional."]
+        tags : String = optional, #[doc =
+        " 脱敏后的被叫号码,如果该字段不为空,表示需要对被叫号码脱敏,脱敏规则由客户自行定义,只需将脱敏后的被叫号码填入即可,使用脱敏被叫会导致某些场景下看到的是脱敏后的被叫号码,无法查看真实被叫号码。"]
+        #[doc = " "] #[doc =
+        " The desensitized callee number. If this field is not empty, the callee number must be desensitized; the rule is defined by the customer, who only fills in the desensitized number. Using it means that in some scenarios only the desensitized callee number is visible, not the real one."]
+        #[doc = " "] #[doc = " Optional."] masked_callee : String = optional, #[doc =
+        " 媒体类型,默认是语音(AUDIO), 其他可选参数包括 VIDEO。"] #[doc
+        = " "] #[doc =
+        " Media type. The default value is AUDIO. Other valid values include VIDEO."]
+        #[doc = " "] #[doc = " Optional."] media_type : MakeCallMediaType = optional,
+        #[doc = " 闪信配置"] #[doc = " "] #[doc =
+        " Flash SMS configuration (a JSON string)."] #[doc = " "] #[doc = " Optional."]
+        flash_sms_variables : String = optional }
+    );
     ::switchboard_runtime::operation!(
         Request => Output, Error, parse_response,
         ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
@@ -4787,50 +3821,25 @@ pub mod make_call {
         Output { optional context_id = "ContextId", optional call_context =
         "CallContext", optional user_context = "UserContext", skip envelope = "" }
     );
-    /// Why a call of this endpoint failed: one variant per documented code, then the
-    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
-    #[derive(Debug)]
-    #[non_exhaustive]
-    pub enum Error {
-        /// `NotExists.UserId` (HTTP 404): The user %s does not exist in instance %s.
-        ///
-        /// 呼叫中心实例中不存在指定的用户。
-        ///
-        /// The specified user does not exist in the contact center instance.
-        NotExistsUserId(::switchboard_runtime::response::ApiError),
-        /// `NotExists.InstanceId` (HTTP 404): The specified instance %s does not exist.
-        ///
-        /// 指定的呼叫中心实例不存在。
-        ///
-        /// The specified contact center instance does not exist.
-        NotExistsInstanceId(::switchboard_runtime::response::ApiError),
-        /// `UserBusy` (HTTP 400): The user %s you called was busy. Please try again later.
-        ///
-        /// 您呼叫的用户正忙,请稍后再试。
-        ///
-        /// The user you called is busy; please try again later.
-        UserBusy(::switchboard_runtime::response::ApiError),
-        /// `NotExists.Extension` (HTTP 404): No available extension number exists.
-        ///
-        /// 没有可分配的分机号。
-        ///
-        /// No extension number is available for assignment.
-        NotExistsExtension(::switchboard_runtime::response::ApiError),
-        /// A service-wide documented code that the endpoint's page does not list.
-        Service(::switchboard_runtime::response::ApiError),
-        /// A code or HTTP status the documentation does not list; the raw response is kept.
-        Undocumented(::switchboard_runtime::response::ApiError),
-        /// The response body could not be decoded; the raw response is kept.
-        Decode(::switchboard_runtime::response::DecodeError),
-        /// The request broke a documented constraint and was not sent.
-        Build(BuildError),
-        /// The request could not be sent (transport or credentials).
-        Send(::switchboard_runtime::auth::SendError),
-    }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { "NotExists.UserId" =>
-        NotExistsUserId, "NotExists.InstanceId" => NotExistsInstanceId, "UserBusy" =>
-        UserBusy, "NotExists.Extension" => NotExistsExtension }
+        enum Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { #[doc =
+        " `NotExists.UserId` (HTTP 404): The user %s does not exist in instance %s."]
+        #[doc = " "] #[doc = " 呼叫中心实例中不存在指定的用户。"] #[doc =
+        " "] #[doc =
+        " The specified user does not exist in the contact center instance."]
+        "NotExists.UserId" => NotExistsUserId, #[doc =
+        " `NotExists.InstanceId` (HTTP 404): The specified instance %s does not exist."]
+        #[doc = " "] #[doc = " 指定的呼叫中心实例不存在。"] #[doc = " "]
+        #[doc = " The specified contact center instance does not exist."]
+        "NotExists.InstanceId" => NotExistsInstanceId, #[doc =
+        " `UserBusy` (HTTP 400): The user %s you called was busy. Please try again later."]
+        #[doc = " "] #[doc = " 您呼叫的用户正忙,请稍后再试。"] #[doc = " "]
+        #[doc = " The user you called is busy; please try again later."] "UserBusy" =>
+        UserBusy, #[doc =
+        " `NotExists.Extension` (HTTP 404): No available extension number exists."] #[doc
+        = " "] #[doc = " 没有可分配的分机号。"] #[doc = " "] #[doc =
+        " No extension number is available for assignment."] "NotExists.Extension" =>
+        NotExistsExtension }
     );
     /// Documented values; others are kept as received.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -4980,11 +3989,6 @@ pub mod monitor_call {
         pub timeout_seconds: Option<i32>,
     }
     impl Request {
-        /// A builder; `build` checks required values and documented constraints.
-        #[inline]
-        pub fn builder() -> RequestBuilder {
-            RequestBuilder::default()
-        }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
@@ -5020,75 +4024,21 @@ pub mod monitor_call {
             parts.finish()
         }
     }
-    /// Builds a [`Request`].
-    #[derive(Clone, Debug, Default)]
-    pub struct RequestBuilder {
-        instance_id: Option<String>,
-        user_id: Option<String>,
-        device_id: Option<String>,
-        monitored_user_id: Option<String>,
-        timeout_seconds: Option<i32>,
-    }
-    impl RequestBuilder {
-        /// 实例 ID。 Instance ID. Required: `build` fails without it.
-        pub fn instance_id(mut self, value: impl Into<String>) -> Self {
-            self.instance_id = Some(value.into());
-            self
-        }
-        /// 坐席 ID。 Agent ID. Optional.
-        pub fn user_id(mut self, value: impl Into<String>) -> Self {
-            self.user_id = Some(value.into());
-            self
-        }
-        /// 设备 ID,无意义,可以随便填写。 Device ID. This parameter is meaningless and can be filled with any value.
-        ///
-        /// Optional.
-        pub fn device_id(mut self, value: impl Into<String>) -> Self {
-            self.device_id = Some(value.into());
-            self
-        }
-        /// 被监听的座席的 ID。 The ID of the agent being monitored. Required: `build` fails without it.
-        pub fn monitored_user_id(mut self, value: impl Into<String>) -> Self {
-            self.monitored_user_id = Some(value.into());
-            self
-        }
-        /// 监听超时时间,经过指定的时间监听仍未成功,则取消监听,正常情况下,监听操作会马上成功,设置超时时间是为了防止异常发生,此字段选填,默认 30,单位秒。
-        ///
-        /// The timeout period for the listening operation, in seconds. If the listening operation does not succeed within the specified time, it is canceled. Normally, the listening operation succeeds immediately. The timeout setting is provided to handle abnormal scenarios. This field is optional and defaults to 30 seconds.
-        ///
-        /// Optional. Format: `int32`.
-        pub fn timeout_seconds(mut self, value: impl Into<i32>) -> Self {
-            self.timeout_seconds = Some(value.into());
-            self
-        }
-        /// The request, once every required value is set and every constraint holds.
-        #[inline]
-        pub fn build(self) -> Result<Request, BuildError> {
-            let request = Request {
-                instance_id: BuildError::require(self.instance_id, "InstanceId")?,
-                user_id: self.user_id,
-                device_id: self.device_id,
-                monitored_user_id: BuildError::require(
-                    self.monitored_user_id,
-                    "MonitoredUserId",
-                )?,
-                timeout_seconds: self.timeout_seconds,
-            };
-            request.validate()?;
-            Ok(request)
-        }
-        /// Builds the request and calls it with `client` in one step (a build error is
-        /// the call's `Error::Build`); the future owns a clone of the client.
-        #[inline]
-        pub fn send(
-            self,
-            client: &super::Client,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<Output, Error>,
-        > + Send + 'static {
-            client.core.call_built(self.build())
-        }
-    }
+    ::switchboard_runtime::request_builder!(
+        RequestBuilder => Request { #[doc =
+        " 实例 ID。 Instance ID. Required: `build` fails without it."] instance_id :
+        String = required("InstanceId"), #[doc = " 坐席 ID。 Agent ID. Optional."]
+        user_id : String = optional, #[doc =
+        " 设备 ID,无意义,可以随便填写。 Device ID. This parameter is meaningless and can be filled with any value."]
+        #[doc = " "] #[doc = " Optional."] device_id : String = optional, #[doc =
+        " 被监听的座席的 ID。 The ID of the agent being monitored. Required: `build` fails without it."]
+        monitored_user_id : String = required("MonitoredUserId"), #[doc =
+        " 监听超时时间,经过指定的时间监听仍未成功,则取消监听,正常情况下,监听操作会马上成功,设置超时时间是为了防止异常发生,此字段选填,默认 30,单位秒。"]
+        #[doc = " "] #[doc =
+        " The timeout period for the listening operation, in seconds. If the listening operation does not succeed within the specified time, it is canceled. Normally, the listening operation succeeds immediately. The timeout setting is provided to handle abnormal scenarios. This field is optional and defaults to 30 seconds."]
+        #[doc = " "] #[doc = " Optional. Format: `int32`."] timeout_seconds : i32 =
+        optional }
+    );
     ::switchboard_runtime::operation!(
         Request => Output, Error, parse_response,
         ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
@@ -5136,43 +4086,20 @@ pub mod monitor_call {
         Output { optional call_context = "CallContext", optional user_context =
         "UserContext", skip envelope = "" }
     );
-    /// Why a call of this endpoint failed: one variant per documented code, then the
-    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
-    #[derive(Debug)]
-    #[non_exhaustive]
-    pub enum Error {
-        /// `NotExists.ChannelId` (HTTP 404): The specified channel %s does not exist in call %s.
-        ///
-        /// 通话中不存在指定的Channel信息。
-        ///
-        /// The specified channel does not exist in the call.
-        NotExistsChannelId(::switchboard_runtime::response::ApiError),
-        /// `NotExists.InstanceId` (HTTP 404): The specified instance %s does not exist.
-        ///
-        /// 指定的呼叫中心实例不存在。
-        ///
-        /// The specified contact center instance does not exist.
-        NotExistsInstanceId(::switchboard_runtime::response::ApiError),
-        /// `NotExists.UserId` (HTTP 404): The user %s does not exist in instance %s.
-        ///
-        /// 呼叫中心实例中不存在指定的用户。
-        ///
-        /// The specified user does not exist in the contact center instance.
-        NotExistsUserId(::switchboard_runtime::response::ApiError),
-        /// A service-wide documented code that the endpoint's page does not list.
-        Service(::switchboard_runtime::response::ApiError),
-        /// A code or HTTP status the documentation does not list; the raw response is kept.
-        Undocumented(::switchboard_runtime::response::ApiError),
-        /// The response body could not be decoded; the raw response is kept.
-        Decode(::switchboard_runtime::response::DecodeError),
-        /// The request broke a documented constraint and was not sent.
-        Build(BuildError),
-        /// The request could not be sent (transport or credentials).
-        Send(::switchboard_runtime::auth::SendError),
-    }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { "NotExists.ChannelId" =>
-        NotExistsChannelId, "NotExists.InstanceId" => NotExistsInstanceId,
+        enum Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { #[doc =
+        " `NotExists.ChannelId` (HTTP 404): The specified channel %s does not exist in call %s."]
+        #[doc = " "] #[doc = " 通话中不存在指定的Channel信息。"] #[doc = " "]
+        #[doc = " The specified channel does not exist in the call."]
+        "NotExists.ChannelId" => NotExistsChannelId, #[doc =
+        " `NotExists.InstanceId` (HTTP 404): The specified instance %s does not exist."]
+        #[doc = " "] #[doc = " 指定的呼叫中心实例不存在。"] #[doc = " "]
+        #[doc = " The specified contact center instance does not exist."]
+        "NotExists.InstanceId" => NotExistsInstanceId, #[doc =
+        " `NotExists.UserId` (HTTP 404): The user %s does not exist in instance %s."]
+        #[doc = " "] #[doc = " 呼叫中心实例中不存在指定的用户。"] #[doc =
+        " "] #[doc =
+        " The specified user does not exist in the contact center instance."]
         "NotExists.UserId" => NotExistsUserId }
     );
 }
@@ -5262,11 +4189,6 @@ pub mod mute_call {
         pub channel_id: Option<String>,
     }
     impl Request {
-        /// A builder; `build` checks required values and documented constraints.
-        #[inline]
-        pub fn builder() -> RequestBuilder {
-            RequestBuilder::default()
-        }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
@@ -5302,72 +4224,21 @@ pub mod mute_call {
             parts.finish()
         }
     }
-    /// Builds a [`Request`].
-    #[derive(Clone, Debug, Default)]
-    pub struct RequestBuilder {
-        instance_id: Option<String>,
-        user_id: Option<String>,
-        device_id: Option<String>,
-        job_id: Option<String>,
-        channel_id: Option<String>,
-    }
-    impl RequestBuilder {
-        /// 实例 ID。 Instance ID. Required: `build` fails without it.
-        pub fn instance_id(mut self, value: impl Into<String>) -> Self {
-            self.instance_id = Some(value.into());
-            self
-        }
-        /// 被静音的坐席 ID。 The agent ID to be muted. Optional.
-        pub fn user_id(mut self, value: impl Into<String>) -> Self {
-            self.user_id = Some(value.into());
-            self
-        }
-        /// 设备 ID,无意义,可以随便填写。 Device ID. This parameter is meaningless and can be filled with any value.
-        ///
-        /// Optional.
-        pub fn device_id(mut self, value: impl Into<String>) -> Self {
-            self.device_id = Some(value.into());
-            self
-        }
-        /// 通话 ID。 The call ID. Required: `build` fails without it.
-        pub fn job_id(mut self, value: impl Into<String>) -> Self {
-            self.job_id = Some(value.into());
-            self
-        }
-        /// 待静音的话务通道 ID,非必填,默认为空,为空表示静音 UserId 对应的坐席的话务通道。
-        ///
-        /// The ID of the voice channel to be muted. This parameter is optional and defaults to empty. If it is empty, the voice channel of the agent corresponding to UserId will be muted.
-        ///
-        /// Optional.
-        pub fn channel_id(mut self, value: impl Into<String>) -> Self {
-            self.channel_id = Some(value.into());
-            self
-        }
-        /// The request, once every required value is set and every constraint holds.
-        #[inline]
-        pub fn build(self) -> Result<Request, BuildError> {
-            let request = Request {
-                instance_id: BuildError::require(self.instance_id, "InstanceId")?,
-                user_id: self.user_id,
-                device_id: self.device_id,
-                job_id: BuildError::require(self.job_id, "JobId")?,
-                channel_id: self.channel_id,
-            };
-            request.validate()?;
-            Ok(request)
-        }
-        /// Builds the request and calls it with `client` in one step (a build error is
-        /// the call's `Error::Build`); the future owns a clone of the client.
-        #[inline]
-        pub fn send(
-            self,
-            client: &super::Client,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<Output, Error>,
-        > + Send + 'static {
-            client.core.call_built(self.build())
-        }
-    }
+    ::switchboard_runtime::request_builder!(
+        RequestBuilder => Request { #[doc =
+        " 实例 ID。 Instance ID. Required: `build` fails without it."] instance_id :
+        String = required("InstanceId"), #[doc =
+        " 被静音的坐席 ID。 The agent ID to be muted. Optional."] user_id : String
+        = optional, #[doc =
+        " 设备 ID,无意义,可以随便填写。 Device ID. This parameter is meaningless and can be filled with any value."]
+        #[doc = " "] #[doc = " Optional."] device_id : String = optional, #[doc =
+        " 通话 ID。 The call ID. Required: `build` fails without it."] job_id : String
+        = required("JobId"), #[doc =
+        " 待静音的话务通道 ID,非必填,默认为空,为空表示静音 UserId 对应的坐席的话务通道。"]
+        #[doc = " "] #[doc =
+        " The ID of the voice channel to be muted. This parameter is optional and defaults to empty. If it is empty, the voice channel of the agent corresponding to UserId will be muted."]
+        #[doc = " "] #[doc = " Optional."] channel_id : String = optional }
+    );
     ::switchboard_runtime::operation!(
         Request => Output, Error, parse_response,
         ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
@@ -5415,44 +4286,19 @@ pub mod mute_call {
         Output { optional call_context = "CallContext", optional user_context =
         "UserContext", skip envelope = "" }
     );
-    /// Why a call of this endpoint failed: one variant per documented code, then the
-    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
-    #[derive(Debug)]
-    #[non_exhaustive]
-    pub enum Error {
-        /// `NotExists.ChannelId` (HTTP 404): The specified channel %s does not exist in call %s.
-        ///
-        /// 通话中不存在指定的Channel信息。
-        ///
-        /// The specified channel does not exist in the call.
-        NotExistsChannelId(::switchboard_runtime::response::ApiError),
-        /// `NotExists.InstanceId` (HTTP 404): The specified instance %s does not exist.
-        ///
-        /// 指定的呼叫中心实例不存在。
-        ///
-        /// The specified contact center instance does not exist.
-        NotExistsInstanceId(::switchboard_runtime::response::ApiError),
-        /// `NotExists.JobId` (HTTP 404): The call %s does not exist.
-        ///
-        /// 指定的通话信息不存在。
-        ///
-        /// The specified call does not exist.
-        NotExistsJobId(::switchboard_runtime::response::ApiError),
-        /// A service-wide documented code that the endpoint's page does not list.
-        Service(::switchboard_runtime::response::ApiError),
-        /// A code or HTTP status the documentation does not list; the raw response is kept.
-        Undocumented(::switchboard_runtime::response::ApiError),
-        /// The response body could not be decoded; the raw response is kept.
-        Decode(::switchboard_runtime::response::DecodeError),
-        /// The request broke a documented constraint and was not sent.
-        Build(BuildError),
-        /// The request could not be sent (transport or credentials).
-        Send(::switchboard_runtime::auth::SendError),
-    }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { "NotExists.ChannelId" =>
-        NotExistsChannelId, "NotExists.InstanceId" => NotExistsInstanceId,
-        "NotExists.JobId" => NotExistsJobId }
+        enum Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { #[doc =
+        " `NotExists.ChannelId` (HTTP 404): The specified channel %s does not exist in call %s."]
+        #[doc = " "] #[doc = " 通话中不存在指定的Channel信息。"] #[doc = " "]
+        #[doc = " The specified channel does not exist in the call."]
+        "NotExists.ChannelId" => NotExistsChannelId, #[doc =
+        " `NotExists.InstanceId` (HTTP 404): The specified instance %s does not exist."]
+        #[doc = " "] #[doc = " 指定的呼叫中心实例不存在。"] #[doc = " "]
+        #[doc = " The specified contact center instance does not exist."]
+        "NotExists.InstanceId" => NotExistsInstanceId, #[doc =
+        " `NotExists.JobId` (HTTP 404): The call %s does not exist."] #[doc = " "] #[doc
+        = " 指定的通话信息不存在。"] #[doc = " "] #[doc =
+        " The specified call does not exist."] "NotExists.JobId" => NotExistsJobId }
     );
 }
 #[rustfmt::skip]
@@ -5518,11 +4364,6 @@ pub mod poll_user_status {
         pub device_id: Option<String>,
     }
     impl Request {
-        /// A builder; `build` checks required values and documented constraints.
-        #[inline]
-        pub fn builder() -> RequestBuilder {
-            RequestBuilder::default()
-        }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
@@ -5554,52 +4395,14 @@ pub mod poll_user_status {
             parts.finish()
         }
     }
-    /// Builds a [`Request`].
-    #[derive(Clone, Debug, Default)]
-    pub struct RequestBuilder {
-        instance_id: Option<String>,
-        user_id: Option<String>,
-        device_id: Option<String>,
-    }
-    impl RequestBuilder {
-        /// 实例 ID。 The instance ID. Required: `build` fails without it.
-        pub fn instance_id(mut self, value: impl Into<String>) -> Self {
-            self.instance_id = Some(value.into());
-            self
-        }
-        /// 坐席 ID。 The agent ID. Optional.
-        pub fn user_id(mut self, value: impl Into<String>) -> Self {
-            self.user_id = Some(value.into());
-            self
-        }
-        /// 设备 ID,无意义,可以随便填写。 The device ID. This parameter is not used and can be set to any value. Optional.
-        pub fn device_id(mut self, value: impl Into<String>) -> Self {
-            self.device_id = Some(value.into());
-            self
-        }
-        /// The request, once every required value is set and every constraint holds.
-        #[inline]
-        pub fn build(self) -> Result<Request, BuildError> {
-            let request = Request {
-                instance_id: BuildError::require(self.instance_id, "InstanceId")?,
-                user_id: self.user_id,
-                device_id: self.device_id,
-            };
-            request.validate()?;
-            Ok(request)
-        }
-        /// Builds the request and calls it with `client` in one step (a build error is
-        /// the call's `Error::Build`); the future owns a clone of the client.
-        #[inline]
-        pub fn send(
-            self,
-            client: &super::Client,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<Output, Error>,
-        > + Send + 'static {
-            client.core.call_built(self.build())
-        }
-    }
+    ::switchboard_runtime::request_builder!(
+        RequestBuilder => Request { #[doc =
+        " 实例 ID。 The instance ID. Required: `build` fails without it."] instance_id
+        : String = required("InstanceId"), #[doc =
+        " 坐席 ID。 The agent ID. Optional."] user_id : String = optional, #[doc =
+        " 设备 ID,无意义,可以随便填写。 The device ID. This parameter is not used and can be set to any value. Optional."]
+        device_id : String = optional }
+    );
     ::switchboard_runtime::operation!(
         Request => Output, Error, parse_response,
         ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
@@ -5668,24 +4471,8 @@ pub mod poll_user_status {
         "CallContext", optional user_context = "UserContext", optional chat_contexts =
         "ChatContexts", skip envelope = "" }
     );
-    /// Why a call of this endpoint failed: one variant per documented code, then the
-    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
-    #[derive(Debug)]
-    #[non_exhaustive]
-    pub enum Error {
-        /// A service-wide documented code that the endpoint's page does not list.
-        Service(::switchboard_runtime::response::ApiError),
-        /// A code or HTTP status the documentation does not list; the raw response is kept.
-        Undocumented(::switchboard_runtime::response::ApiError),
-        /// The response body could not be decoded; the raw response is kept.
-        Decode(::switchboard_runtime::response::DecodeError),
-        /// The request broke a documented constraint and was not sent.
-        Build(BuildError),
-        /// The request could not be sent (transport or credentials).
-        Send(::switchboard_runtime::auth::SendError),
-    }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, {}
+        enum Error, ID, ERRORS, super::ERRORS, super::ServiceCode, {}
     );
 }
 #[rustfmt::skip]
@@ -5789,11 +4576,6 @@ pub mod ready_for_service {
         pub outbound_scenario: Option<bool>,
     }
     impl Request {
-        /// A builder; `build` checks required values and documented constraints.
-        #[inline]
-        pub fn builder() -> RequestBuilder {
-            RequestBuilder::default()
-        }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
@@ -5828,69 +4610,21 @@ pub mod ready_for_service {
             parts.finish()
         }
     }
-    /// Builds a [`Request`].
-    #[derive(Clone, Debug, Default)]
-    pub struct RequestBuilder {
-        instance_id: Option<String>,
-        user_id: Option<String>,
-        device_id: Option<String>,
-        outbound_scenario: Option<bool>,
-    }
-    impl RequestBuilder {
-        /// 实例 ID。 Instance ID. Required: `build` fails without it.
-        pub fn instance_id(mut self, value: impl Into<String>) -> Self {
-            self.instance_id = Some(value.into());
-            self
-        }
-        /// 坐席 ID,不填默认为当前 RAM 账户映射的坐席。
-        ///
-        /// Agent ID. If not specified, it defaults to the agent mapped to the current RAM account.
-        ///
-        /// Optional.
-        pub fn user_id(mut self, value: impl Into<String>) -> Self {
-            self.user_id = Some(value.into());
-            self
-        }
-        /// 设备 ID,无意义,可以随便填写。 Device ID. This parameter is meaningless and can be filled with any value.
-        ///
-        /// Optional.
-        pub fn device_id(mut self, value: impl Into<String>) -> Self {
-            self.device_id = Some(value.into());
-            self
-        }
-        /// 上线后是否进入仅外呼模式,选填,默认 false。
-        ///
-        /// Whether to enter outbound-only mode after going online; optional, false by default.
-        ///
-        /// Optional.
-        pub fn outbound_scenario(mut self, value: impl Into<bool>) -> Self {
-            self.outbound_scenario = Some(value.into());
-            self
-        }
-        /// The request, once every required value is set and every constraint holds.
-        #[inline]
-        pub fn build(self) -> Result<Request, BuildError> {
-            let request = Request {
-                instance_id: BuildError::require(self.instance_id, "InstanceId")?,
-                user_id: self.user_id,
-                device_id: self.device_id,
-                outbound_scenario: self.outbound_scenario,
-            };
-            request.validate()?;
-            Ok(request)
-        }
-        /// Builds the request and calls it with `client` in one step (a build error is
-        /// the call's `Error::Build`); the future owns a clone of the client.
-        #[inline]
-        pub fn send(
-            self,
-            client: &super::Client,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<Output, Error>,
-        > + Send + 'static {
-            client.core.call_built(self.build())
-        }
-    }
+    ::switchboard_runtime::request_builder!(
+        RequestBuilder => Request { #[doc =
+        " 实例 ID。 Instance ID. Required: `build` fails without it."] instance_id :
+        String = required("InstanceId"), #[doc =
+        " 坐席 ID,不填默认为当前 RAM 账户映射的坐席。"] #[doc = " "]
+        #[doc =
+        " Agent ID. If not specified, it defaults to the agent mapped to the current RAM account."]
+        #[doc = " "] #[doc = " Optional."] user_id : String = optional, #[doc =
+        " 设备 ID,无意义,可以随便填写。 Device ID. This parameter is meaningless and can be filled with any value."]
+        #[doc = " "] #[doc = " Optional."] device_id : String = optional, #[doc =
+        " 上线后是否进入仅外呼模式,选填,默认 false。"] #[doc = " "]
+        #[doc =
+        " Whether to enter outbound-only mode after going online; optional, false by default."]
+        #[doc = " "] #[doc = " Optional."] outbound_scenario : bool = optional }
+    );
     ::switchboard_runtime::operation!(
         Request => Output, Error, parse_response,
         ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
@@ -5968,47 +4702,23 @@ pub mod ready_for_service {
         "UserState", optional signed_skill_group_id_list = "SignedSkillGroupIdList", skip
         envelope = "" }
     );
-    /// Why a call of this endpoint failed: one variant per documented code, then the
-    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
-    #[derive(Debug)]
-    #[non_exhaustive]
-    pub enum Error {
-        /// `InvalidOperation.ChannelState` (HTTP 400): The operation is not allowed. Channel stats (%s) does not meet expectations (%s).
-        InvalidOperationChannelState(::switchboard_runtime::response::ApiError),
-        /// `InvalidOperation.UserState` (HTTP 400): The operation is not allowed. User state (%s) does not meet expectations (%s).
-        ///
-        /// 非法操作,用户状态不符合预期。
-        ///
-        /// Illegal operation; the user state does not meet expectations.
-        InvalidOperationUserState(::switchboard_runtime::response::ApiError),
-        /// `NotExists.InstanceId` (HTTP 404): The specified instance %s does not exist.
-        ///
-        /// 指定的呼叫中心实例不存在。
-        ///
-        /// The specified contact center instance does not exist.
-        NotExistsInstanceId(::switchboard_runtime::response::ApiError),
-        /// `NotExists.UserId` (HTTP 404): The user %s does not exist in instance %s.
-        ///
-        /// 呼叫中心实例中不存在指定的用户。
-        ///
-        /// The specified user does not exist in the contact center instance.
-        NotExistsUserId(::switchboard_runtime::response::ApiError),
-        /// A service-wide documented code that the endpoint's page does not list.
-        Service(::switchboard_runtime::response::ApiError),
-        /// A code or HTTP status the documentation does not list; the raw response is kept.
-        Undocumented(::switchboard_runtime::response::ApiError),
-        /// The response body could not be decoded; the raw response is kept.
-        Decode(::switchboard_runtime::response::DecodeError),
-        /// The request broke a documented constraint and was not sent.
-        Build(BuildError),
-        /// The request could not be sent (transport or credentials).
-        Send(::switchboard_runtime::auth::SendError),
-    }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, {
-        "InvalidOperation.ChannelState" => InvalidOperationChannelState,
-        "InvalidOperation.UserState" => InvalidOperationUserState, "NotExists.InstanceId"
-        => NotExistsInstanceId, "NotExists.UserId" => NotExistsUserId }
+        enum Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { #[doc =
+        " `InvalidOperation.ChannelState` (HTTP 400): The operation is not allowed. Channel stats (%s) does not meet expectations (%s)."]
+        "InvalidOperation.ChannelState" => InvalidOperationChannelState, #[doc =
+        " `InvalidOperation.UserState` (HTTP 400): The operation is not allowed. User state (%s) does not meet expectations (%s)."]
+        #[doc = " "] #[doc = " 非法操作,用户状态不符合预期。"] #[doc = " "]
+        #[doc = " Illegal operation; the user state does not meet expectations."]
+        "InvalidOperation.UserState" => InvalidOperationUserState, #[doc =
+        " `NotExists.InstanceId` (HTTP 404): The specified instance %s does not exist."]
+        #[doc = " "] #[doc = " 指定的呼叫中心实例不存在。"] #[doc = " "]
+        #[doc = " The specified contact center instance does not exist."]
+        "NotExists.InstanceId" => NotExistsInstanceId, #[doc =
+        " `NotExists.UserId` (HTTP 404): The user %s does not exist in instance %s."]
+        #[doc = " "] #[doc = " 呼叫中心实例中不存在指定的用户。"] #[doc =
+        " "] #[doc =
+        " The specified user does not exist in the contact center instance."]
+        "NotExists.UserId" => NotExistsUserId }
     );
     /// Documented values; others are kept as received.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -6211,11 +4921,6 @@ pub mod release_call {
         pub channel_id: Option<String>,
     }
     impl Request {
-        /// A builder; `build` checks required values and documented constraints.
-        #[inline]
-        pub fn builder() -> RequestBuilder {
-            RequestBuilder::default()
-        }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
@@ -6251,76 +4956,23 @@ pub mod release_call {
             parts.finish()
         }
     }
-    /// Builds a [`Request`].
-    #[derive(Clone, Debug, Default)]
-    pub struct RequestBuilder {
-        instance_id: Option<String>,
-        user_id: Option<String>,
-        device_id: Option<String>,
-        job_id: Option<String>,
-        channel_id: Option<String>,
-    }
-    impl RequestBuilder {
-        /// 实例 ID。 Instance ID. Required: `build` fails without it.
-        pub fn instance_id(mut self, value: impl Into<String>) -> Self {
-            self.instance_id = Some(value.into());
-            self
-        }
-        /// 坐席 ID,不填默认使用当前 RAM 账号映射的坐席。
-        ///
-        /// Agent ID. If not specified, the agent mapped to the current Resource Access Management (RAM) user is used by default.
-        ///
-        /// Optional.
-        pub fn user_id(mut self, value: impl Into<String>) -> Self {
-            self.user_id = Some(value.into());
-            self
-        }
-        /// 设备 ID,无意义,可以随便填写。 Device ID. This parameter is meaningless and can be filled with any value.
-        ///
-        /// Optional.
-        pub fn device_id(mut self, value: impl Into<String>) -> Self {
-            self.device_id = Some(value.into());
-            self
-        }
-        /// 通话 ID。 Call ID. Required: `build` fails without it.
-        pub fn job_id(mut self, value: impl Into<String>) -> Self {
-            self.job_id = Some(value.into());
-            self
-        }
-        /// 待挂断的话务通道 ID,非必填,不填默认为当前 UserId 对应坐席所在的话务通道。
-        ///
-        /// Channel ID of the call to hang up. This parameter is optional. If not specified, it defaults to the channel where the agent corresponding to the UserId is located.
-        ///
-        /// Optional.
-        pub fn channel_id(mut self, value: impl Into<String>) -> Self {
-            self.channel_id = Some(value.into());
-            self
-        }
-        /// The request, once every required value is set and every constraint holds.
-        #[inline]
-        pub fn build(self) -> Result<Request, BuildError> {
-            let request = Request {
-                instance_id: BuildError::require(self.instance_id, "InstanceId")?,
-                user_id: self.user_id,
-                device_id: self.device_id,
-                job_id: BuildError::require(self.job_id, "JobId")?,
-                channel_id: self.channel_id,
-            };
-            request.validate()?;
-            Ok(request)
-        }
-        /// Builds the request and calls it with `client` in one step (a build error is
-        /// the call's `Error::Build`); the future owns a clone of the client.
-        #[inline]
-        pub fn send(
-            self,
-            client: &super::Client,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<Output, Error>,
-        > + Send + 'static {
-            client.core.call_built(self.build())
-        }
-    }
+    ::switchboard_runtime::request_builder!(
+        RequestBuilder => Request { #[doc =
+        " 实例 ID。 Instance ID. Required: `build` fails without it."] instance_id :
+        String = required("InstanceId"), #[doc =
+        " 坐席 ID,不填默认使用当前 RAM 账号映射的坐席。"] #[doc = " "]
+        #[doc =
+        " Agent ID. If not specified, the agent mapped to the current Resource Access Management (RAM) user is used by default."]
+        #[doc = " "] #[doc = " Optional."] user_id : String = optional, #[doc =
+        " 设备 ID,无意义,可以随便填写。 Device ID. This parameter is meaningless and can be filled with any value."]
+        #[doc = " "] #[doc = " Optional."] device_id : String = optional, #[doc =
+        " 通话 ID。 Call ID. Required: `build` fails without it."] job_id : String =
+        required("JobId"), #[doc =
+        " 待挂断的话务通道 ID,非必填,不填默认为当前 UserId 对应坐席所在的话务通道。"]
+        #[doc = " "] #[doc =
+        " Channel ID of the call to hang up. This parameter is optional. If not specified, it defaults to the channel where the agent corresponding to the UserId is located."]
+        #[doc = " "] #[doc = " Optional."] channel_id : String = optional }
+    );
     ::switchboard_runtime::operation!(
         Request => Output, Error, parse_response,
         ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
@@ -6372,31 +5024,12 @@ pub mod release_call {
         Output { optional call_context = "CallContext", optional user_context =
         "UserContext", optional context_id = "ContextId", skip envelope = "" }
     );
-    /// Why a call of this endpoint failed: one variant per documented code, then the
-    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
-    #[derive(Debug)]
-    #[non_exhaustive]
-    pub enum Error {
-        /// `NotExists.InstanceId` (HTTP 404): The specified instance %s does not exist.
-        ///
-        /// 指定的呼叫中心实例不存在。
-        ///
-        /// The specified contact center instance does not exist.
-        NotExistsInstanceId(::switchboard_runtime::response::ApiError),
-        /// A service-wide documented code that the endpoint's page does not list.
-        Service(::switchboard_runtime::response::ApiError),
-        /// A code or HTTP status the documentation does not list; the raw response is kept.
-        Undocumented(::switchboard_runtime::response::ApiError),
-        /// The response body could not be decoded; the raw response is kept.
-        Decode(::switchboard_runtime::response::DecodeError),
-        /// The request broke a documented constraint and was not sent.
-        Build(BuildError),
-        /// The request could not be sent (transport or credentials).
-        Send(::switchboard_runtime::auth::SendError),
-    }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { "NotExists.InstanceId" =>
-        NotExistsInstanceId }
+        enum Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { #[doc =
+        " `NotExists.InstanceId` (HTTP 404): The specified instance %s does not exist."]
+        #[doc = " "] #[doc = " 指定的呼叫中心实例不存在。"] #[doc = " "]
+        #[doc = " The specified contact center instance does not exist."]
+        "NotExists.InstanceId" => NotExistsInstanceId }
     );
 }
 #[rustfmt::skip]
@@ -6450,11 +5083,6 @@ pub mod reset_agent_state {
         pub device_id: Option<String>,
     }
     impl Request {
-        /// A builder; `build` checks required values and documented constraints.
-        #[inline]
-        pub fn builder() -> RequestBuilder {
-            RequestBuilder::default()
-        }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
@@ -6486,60 +5114,19 @@ pub mod reset_agent_state {
             parts.finish()
         }
     }
-    /// Builds a [`Request`].
-    #[derive(Clone, Debug, Default)]
-    pub struct RequestBuilder {
-        instance_id: Option<String>,
-        user_id: Option<String>,
-        device_id: Option<String>,
-    }
-    impl RequestBuilder {
-        /// 实例 ID。 Instance ID. Required: `build` fails without it.
-        pub fn instance_id(mut self, value: impl Into<String>) -> Self {
-            self.instance_id = Some(value.into());
-            self
-        }
-        /// 坐席 ID,非必填,不填默认使用当前 RAM 账户映射的坐席。
-        ///
-        /// Agent ID; optional. If not specified, the agent mapped to the current RAM account is used.
-        ///
-        /// Optional.
-        pub fn user_id(mut self, value: impl Into<String>) -> Self {
-            self.user_id = Some(value.into());
-            self
-        }
-        /// 设备 ID,可以随便填写,无特殊作用,无特殊要求。
-        ///
-        /// Device ID; may be filled in with anything, has no special function or requirements.
-        ///
-        /// Optional.
-        pub fn device_id(mut self, value: impl Into<String>) -> Self {
-            self.device_id = Some(value.into());
-            self
-        }
-        /// The request, once every required value is set and every constraint holds.
-        #[inline]
-        pub fn build(self) -> Result<Request, BuildError> {
-            let request = Request {
-                instance_id: BuildError::require(self.instance_id, "InstanceId")?,
-                user_id: self.user_id,
-                device_id: self.device_id,
-            };
-            request.validate()?;
-            Ok(request)
-        }
-        /// Builds the request and calls it with `client` in one step (a build error is
-        /// the call's `Error::Build`); the future owns a clone of the client.
-        #[inline]
-        pub fn send(
-            self,
-            client: &super::Client,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<Output, Error>,
-        > + Send + 'static {
-            client.core.call_built(self.build())
-        }
-    }
+    ::switchboard_runtime::request_builder!(
+        RequestBuilder => Request { #[doc =
+        " 实例 ID。 Instance ID. Required: `build` fails without it."] instance_id :
+        String = required("InstanceId"), #[doc =
+        " 坐席 ID,非必填,不填默认使用当前 RAM 账户映射的坐席。"]
+        #[doc = " "] #[doc =
+        " Agent ID; optional. If not specified, the agent mapped to the current RAM account is used."]
+        #[doc = " "] #[doc = " Optional."] user_id : String = optional, #[doc =
+        " 设备 ID,可以随便填写,无特殊作用,无特殊要求。"] #[doc = " "]
+        #[doc =
+        " Device ID; may be filled in with anything, has no special function or requirements."]
+        #[doc = " "] #[doc = " Optional."] device_id : String = optional }
+    );
     ::switchboard_runtime::operation!(
         Request => Output, Error, parse_response,
         ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
@@ -6617,24 +5204,8 @@ pub mod reset_agent_state {
         "UserState", optional signed_skill_group_id_list = "SignedSkillGroupIdList", skip
         envelope = "" }
     );
-    /// Why a call of this endpoint failed: one variant per documented code, then the
-    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
-    #[derive(Debug)]
-    #[non_exhaustive]
-    pub enum Error {
-        /// A service-wide documented code that the endpoint's page does not list.
-        Service(::switchboard_runtime::response::ApiError),
-        /// A code or HTTP status the documentation does not list; the raw response is kept.
-        Undocumented(::switchboard_runtime::response::ApiError),
-        /// The response body could not be decoded; the raw response is kept.
-        Decode(::switchboard_runtime::response::DecodeError),
-        /// The request broke a documented constraint and was not sent.
-        Build(BuildError),
-        /// The request could not be sent (transport or credentials).
-        Send(::switchboard_runtime::auth::SendError),
-    }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, {}
+        enum Error, ID, ERRORS, super::ERRORS, super::ServiceCode, {}
     );
     /// Documented values; others are kept as received.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -6902,11 +5473,6 @@ pub mod retrieve_call {
         pub channel_id: String,
     }
     impl Request {
-        /// A builder; `build` checks required values and documented constraints.
-        #[inline]
-        pub fn builder() -> RequestBuilder {
-            RequestBuilder::default()
-        }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
@@ -6940,68 +5506,18 @@ pub mod retrieve_call {
             parts.finish()
         }
     }
-    /// Builds a [`Request`].
-    #[derive(Clone, Debug, Default)]
-    pub struct RequestBuilder {
-        instance_id: Option<String>,
-        user_id: Option<String>,
-        device_id: Option<String>,
-        job_id: Option<String>,
-        channel_id: Option<String>,
-    }
-    impl RequestBuilder {
-        /// 实例 ID。 Instance ID. Required: `build` fails without it.
-        pub fn instance_id(mut self, value: impl Into<String>) -> Self {
-            self.instance_id = Some(value.into());
-            self
-        }
-        /// 坐席 ID。 Agent ID. Optional.
-        pub fn user_id(mut self, value: impl Into<String>) -> Self {
-            self.user_id = Some(value.into());
-            self
-        }
-        /// 设备 ID,无意义,可以随便填写。 Device ID. This parameter is meaningless and can be filled with any value.
-        ///
-        /// Optional.
-        pub fn device_id(mut self, value: impl Into<String>) -> Self {
-            self.device_id = Some(value.into());
-            self
-        }
-        /// 通话 ID。 Call ID. Required: `build` fails without it.
-        pub fn job_id(mut self, value: impl Into<String>) -> Self {
-            self.job_id = Some(value.into());
-            self
-        }
-        /// 待取回的话务通道 ID。 Channel ID of the call to retrieve. Required: `build` fails without it.
-        pub fn channel_id(mut self, value: impl Into<String>) -> Self {
-            self.channel_id = Some(value.into());
-            self
-        }
-        /// The request, once every required value is set and every constraint holds.
-        #[inline]
-        pub fn build(self) -> Result<Request, BuildError> {
-            let request = Request {
-                instance_id: BuildError::require(self.instance_id, "InstanceId")?,
-                user_id: self.user_id,
-                device_id: self.device_id,
-                job_id: BuildError::require(self.job_id, "JobId")?,
-                channel_id: BuildError::require(self.channel_id, "ChannelId")?,
-            };
-            request.validate()?;
-            Ok(request)
-        }
-        /// Builds the request and calls it with `client` in one step (a build error is
-        /// the call's `Error::Build`); the future owns a clone of the client.
-        #[inline]
-        pub fn send(
-            self,
-            client: &super::Client,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<Output, Error>,
-        > + Send + 'static {
-            client.core.call_built(self.build())
-        }
-    }
+    ::switchboard_runtime::request_builder!(
+        RequestBuilder => Request { #[doc =
+        " 实例 ID。 Instance ID. Required: `build` fails without it."] instance_id :
+        String = required("InstanceId"), #[doc = " 坐席 ID。 Agent ID. Optional."]
+        user_id : String = optional, #[doc =
+        " 设备 ID,无意义,可以随便填写。 Device ID. This parameter is meaningless and can be filled with any value."]
+        #[doc = " "] #[doc = " Optional."] device_id : String = optional, #[doc =
+        " 通话 ID。 Call ID. Required: `build` fails without it."] job_id : String =
+        required("JobId"), #[doc =
+        " 待取回的话务通道 ID。 Channel ID of the call to retrieve. Required: `build` fails without it."]
+        channel_id : String = required("ChannelId") }
+    );
     ::switchboard_runtime::operation!(
         Request => Output, Error, parse_response,
         ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
@@ -7049,44 +5565,19 @@ pub mod retrieve_call {
         Output { optional call_context = "CallContext", optional user_context =
         "UserContext", skip envelope = "" }
     );
-    /// Why a call of this endpoint failed: one variant per documented code, then the
-    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
-    #[derive(Debug)]
-    #[non_exhaustive]
-    pub enum Error {
-        /// `NotExists.ChannelId` (HTTP 404): The specified channel %s does not exist in call %s.
-        ///
-        /// 通话中不存在指定的Channel信息。
-        ///
-        /// The specified channel does not exist in the call.
-        NotExistsChannelId(::switchboard_runtime::response::ApiError),
-        /// `NotExists.InstanceId` (HTTP 404): The specified instance %s does not exist.
-        ///
-        /// 指定的呼叫中心实例不存在。
-        ///
-        /// The specified contact center instance does not exist.
-        NotExistsInstanceId(::switchboard_runtime::response::ApiError),
-        /// `NotExists.JobId` (HTTP 404): The call %s does not exist.
-        ///
-        /// 指定的通话信息不存在。
-        ///
-        /// The specified call does not exist.
-        NotExistsJobId(::switchboard_runtime::response::ApiError),
-        /// A service-wide documented code that the endpoint's page does not list.
-        Service(::switchboard_runtime::response::ApiError),
-        /// A code or HTTP status the documentation does not list; the raw response is kept.
-        Undocumented(::switchboard_runtime::response::ApiError),
-        /// The response body could not be decoded; the raw response is kept.
-        Decode(::switchboard_runtime::response::DecodeError),
-        /// The request broke a documented constraint and was not sent.
-        Build(BuildError),
-        /// The request could not be sent (transport or credentials).
-        Send(::switchboard_runtime::auth::SendError),
-    }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { "NotExists.ChannelId" =>
-        NotExistsChannelId, "NotExists.InstanceId" => NotExistsInstanceId,
-        "NotExists.JobId" => NotExistsJobId }
+        enum Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { #[doc =
+        " `NotExists.ChannelId` (HTTP 404): The specified channel %s does not exist in call %s."]
+        #[doc = " "] #[doc = " 通话中不存在指定的Channel信息。"] #[doc = " "]
+        #[doc = " The specified channel does not exist in the call."]
+        "NotExists.ChannelId" => NotExistsChannelId, #[doc =
+        " `NotExists.InstanceId` (HTTP 404): The specified instance %s does not exist."]
+        #[doc = " "] #[doc = " 指定的呼叫中心实例不存在。"] #[doc = " "]
+        #[doc = " The specified contact center instance does not exist."]
+        "NotExists.InstanceId" => NotExistsInstanceId, #[doc =
+        " `NotExists.JobId` (HTTP 404): The call %s does not exist."] #[doc = " "] #[doc
+        = " 指定的通话信息不存在。"] #[doc = " "] #[doc =
+        " The specified call does not exist."] "NotExists.JobId" => NotExistsJobId }
     );
 }
 #[rustfmt::skip]
@@ -7180,11 +5671,6 @@ pub mod send_dtmf_signaling {
         pub dtmf: String,
     }
     impl Request {
-        /// A builder; `build` checks required values and documented constraints.
-        #[inline]
-        pub fn builder() -> RequestBuilder {
-            RequestBuilder::default()
-        }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
@@ -7238,79 +5724,24 @@ pub mod send_dtmf_signaling {
             parts.finish()
         }
     }
-    /// Builds a [`Request`].
-    #[derive(Clone, Debug, Default)]
-    pub struct RequestBuilder {
-        instance_id: Option<String>,
-        user_id: Option<String>,
-        device_id: Option<String>,
-        job_id: Option<String>,
-        channel_id: Option<String>,
-        dtmf: Option<String>,
-    }
-    impl RequestBuilder {
-        /// 实例 ID。 Instance ID. Required: `build` fails without it.
-        pub fn instance_id(mut self, value: impl Into<String>) -> Self {
-            self.instance_id = Some(value.into());
-            self
-        }
-        /// 发送 DTMF 的坐席 ID。 The agent ID that sends DTMF. Optional.
-        pub fn user_id(mut self, value: impl Into<String>) -> Self {
-            self.user_id = Some(value.into());
-            self
-        }
-        /// 设备 ID,无意义,可以随便填写。 Device ID. This parameter is meaningless and can be filled with any value.
-        ///
-        /// Optional.
-        pub fn device_id(mut self, value: impl Into<String>) -> Self {
-            self.device_id = Some(value.into());
-            self
-        }
-        /// 通话 ID。 The call ID. Required: `build` fails without it.
-        pub fn job_id(mut self, value: impl Into<String>) -> Self {
-            self.job_id = Some(value.into());
-            self
-        }
-        /// 待发送 DTMF 的话务通道 ID。 The channel ID of the call to which DTMF tones are to be sent.
-        ///
-        /// Required: `build` fails without it.
-        pub fn channel_id(mut self, value: impl Into<String>) -> Self {
-            self.channel_id = Some(value.into());
-            self
-        }
-        /// DTMF 按键信息,即拨号盘上的按键,包括 0-9、\*、#。 DTMF key information, i.e. the keys of a dial pad: 0-9, \* and #.
-        ///
-        /// Required: `build` fails without it. Pattern: `^(?:[0-9*#]+)$`.
-        pub fn dtmf(mut self, value: impl Into<String>) -> Self {
-            self.dtmf = Some(value.into());
-            self
-        }
-        /// The request, once every required value is set and every constraint holds.
-        #[inline]
-        pub fn build(self) -> Result<Request, BuildError> {
-            let request = Request {
-                instance_id: BuildError::require(self.instance_id, "InstanceId")?,
-                user_id: self.user_id,
-                device_id: self.device_id,
-                job_id: BuildError::require(self.job_id, "JobId")?,
-                channel_id: BuildError::require(self.channel_id, "ChannelId")?,
-                dtmf: BuildError::require(self.dtmf, "Dtmf")?,
-            };
-            request.validate()?;
-            Ok(request)
-        }
-        /// Builds the request and calls it with `client` in one step (a build error is
-        /// the call's `Error::Build`); the future owns a clone of the client.
-        #[inline]
-        pub fn send(
-            self,
-            client: &super::Client,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<Output, Error>,
-        > + Send + 'static {
-            client.core.call_built(self.build())
-        }
-    }
+    ::switchboard_runtime::request_builder!(
+        RequestBuilder => Request { #[doc =
+        " 实例 ID。 Instance ID. Required: `build` fails without it."] instance_id :
+        String = required("InstanceId"), #[doc =
+        " 发送 DTMF 的坐席 ID。 The agent ID that sends DTMF. Optional."] user_id :
+        String = optional, #[doc =
+        " 设备 ID,无意义,可以随便填写。 Device ID. This parameter is meaningless and can be filled with any value."]
+        #[doc = " "] #[doc = " Optional."] device_id : String = optional, #[doc =
+        " 通话 ID。 The call ID. Required: `build` fails without it."] job_id : String
+        = required("JobId"), #[doc =
+        " 待发送 DTMF 的话务通道 ID。 The channel ID of the call to which DTMF tones are to be sent."]
+        #[doc = " "] #[doc = " Required: `build` fails without it."] channel_id : String
+        = required("ChannelId"), #[doc =
+        " DTMF 按键信息,即拨号盘上的按键,包括 0-9、\\*、#。 DTMF key information, i.e. the keys of a dial pad: 0-9, \\* and #."]
+        #[doc = " "] #[doc =
+        " Required: `build` fails without it. Pattern: `^(?:[0-9*#]+)$`."] dtmf : String
+        = required("Dtmf") }
+    );
     ::switchboard_runtime::operation!(
         Request => Output, Error, parse_response,
         ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
@@ -7358,44 +5789,19 @@ pub mod send_dtmf_signaling {
         Output { optional call_context = "CallContext", optional user_context =
         "UserContext", skip envelope = "" }
     );
-    /// Why a call of this endpoint failed: one variant per documented code, then the
-    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
-    #[derive(Debug)]
-    #[non_exhaustive]
-    pub enum Error {
-        /// `NotExists.ChannelId` (HTTP 404): The specified channel %s does not exist in call %s.
-        ///
-        /// 通话中不存在指定的Channel信息。
-        ///
-        /// The specified channel does not exist in the call.
-        NotExistsChannelId(::switchboard_runtime::response::ApiError),
-        /// `NotExists.InstanceId` (HTTP 404): The specified instance %s does not exist.
-        ///
-        /// 指定的呼叫中心实例不存在。
-        ///
-        /// The specified contact center instance does not exist.
-        NotExistsInstanceId(::switchboard_runtime::response::ApiError),
-        /// `NotExists.JobId` (HTTP 404): The call %s does not exist.
-        ///
-        /// 指定的通话信息不存在。
-        ///
-        /// The specified call does not exist.
-        NotExistsJobId(::switchboard_runtime::response::ApiError),
-        /// A service-wide documented code that the endpoint's page does not list.
-        Service(::switchboard_runtime::response::ApiError),
-        /// A code or HTTP status the documentation does not list; the raw response is kept.
-        Undocumented(::switchboard_runtime::response::ApiError),
-        /// The response body could not be decoded; the raw response is kept.
-        Decode(::switchboard_runtime::response::DecodeError),
-        /// The request broke a documented constraint and was not sent.
-        Build(BuildError),
-        /// The request could not be sent (transport or credentials).
-        Send(::switchboard_runtime::auth::SendError),
-    }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { "NotExists.ChannelId" =>
-        NotExistsChannelId, "NotExists.InstanceId" => NotExistsInstanceId,
-        "NotExists.JobId" => NotExistsJobId }
+        enum Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { #[doc =
+        " `NotExists.ChannelId` (HTTP 404): The specified channel %s does not exist in call %s."]
+        #[doc = " "] #[doc = " 通话中不存在指定的Channel信息。"] #[doc = " "]
+        #[doc = " The specified channel does not exist in the call."]
+        "NotExists.ChannelId" => NotExistsChannelId, #[doc =
+        " `NotExists.InstanceId` (HTTP 404): The specified instance %s does not exist."]
+        #[doc = " "] #[doc = " 指定的呼叫中心实例不存在。"] #[doc = " "]
+        #[doc = " The specified contact center instance does not exist."]
+        "NotExists.InstanceId" => NotExistsInstanceId, #[doc =
+        " `NotExists.JobId` (HTTP 404): The call %s does not exist."] #[doc = " "] #[doc
+        = " 指定的通话信息不存在。"] #[doc = " "] #[doc =
+        " The specified call does not exist."] "NotExists.JobId" => NotExistsJobId }
     );
 }
 #[rustfmt::skip]
@@ -7489,11 +5895,6 @@ pub mod sign_in_group {
         pub additivity: Option<bool>,
     }
     impl Request {
-        /// A builder; `build` checks required values and documented constraints.
-        #[inline]
-        pub fn builder() -> RequestBuilder {
-            RequestBuilder::default()
-        }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
@@ -7534,92 +5935,31 @@ pub mod sign_in_group {
             parts.finish()
         }
     }
-    /// Builds a [`Request`].
-    #[derive(Clone, Debug, Default)]
-    pub struct RequestBuilder {
-        instance_id: Option<String>,
-        user_id: Option<String>,
-        device_id: Option<String>,
-        signed_skill_group_id_list: Option<String>,
-        chat_device_id: Option<String>,
-        additivity: Option<bool>,
-    }
-    impl RequestBuilder {
-        /// 实例 ID。 Instance ID. Required: `build` fails without it.
-        pub fn instance_id(mut self, value: impl Into<String>) -> Self {
-            self.instance_id = Some(value.into());
-            self
-        }
-        /// 坐席 ID,不填默认使用当前 RAM 账号映射的坐席。
-        ///
-        /// Agent ID. If not specified, the agent mapped to the current Resource Access Management (RAM) user is used by default.
-        ///
-        /// Optional.
-        pub fn user_id(mut self, value: impl Into<String>) -> Self {
-            self.user_id = Some(value.into());
-            self
-        }
-        /// 语音设备 ID。当有多个语音设备可用时,通过此参数指定其中一个语音设备,比如浏览器 WebRTC 或者 SIP 话机等。
-        ///
-        /// Voice device ID. When multiple voice devices are active, use this parameter to specify one of them, such as a browser Web Real-Time Communication (WebRTC) endpoint or a SIP phone.
-        ///
-        /// Required: `build` fails without it.
-        pub fn device_id(mut self, value: impl Into<String>) -> Self {
-            self.device_id = Some(value.into());
-            self
-        }
-        /// 想要签入的技能组 ID 列表,格式为 JSON 数组字符串,数组元素是技能组 ID。
-        ///
-        /// List of skill group IDs to sign in to, formatted as a JSON array string, where each array element is a skill group ID.
-        ///
-        /// Required: `build` fails without it.
-        pub fn signed_skill_group_id_list(mut self, value: impl Into<String>) -> Self {
-            self.signed_skill_group_id_list = Some(value.into());
-            self
-        }
-        /// Chat 设备 ID。 Chat device ID. Optional.
-        pub fn chat_device_id(mut self, value: impl Into<String>) -> Self {
-            self.chat_device_id = Some(value.into());
-            self
-        }
-        /// 座席已经签入一些技能组后,如果指定此参数为 True, 则可以签入更多新技能组。
-        ///
-        /// When the agent has already signed in to some skill groups, setting this parameter to true allows the agent to sign in to additional skill groups.
-        ///
-        /// Optional.
-        pub fn additivity(mut self, value: impl Into<bool>) -> Self {
-            self.additivity = Some(value.into());
-            self
-        }
-        /// The request, once every required value is set and every constraint holds.
-        #[inline]
-        pub fn build(self) -> Result<Request, BuildError> {
-            let request = Request {
-                instance_id: BuildError::require(self.instance_id, "InstanceId")?,
-                user_id: self.user_id,
-                device_id: BuildError::require(self.device_id, "DeviceId")?,
-                signed_skill_group_id_list: BuildError::require(
-                    self.signed_skill_group_id_list,
-                    "SignedSkillGroupIdList",
-                )?,
-                chat_device_id: self.chat_device_id,
-                additivity: self.additivity,
-            };
-            request.validate()?;
-            Ok(request)
-        }
-        /// Builds the request and calls it with `client` in one step (a build error is
-        /// the call's `Error::Build`); the future owns a clone of the client.
-        #[inline]
-        pub fn send(
-            self,
-            client: &super::Client,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<Output, Error>,
-        > + Send + 'static {
-            client.core.call_built(self.build())
-        }
-    }
+    ::switchboard_runtime::request_builder!(
+        RequestBuilder => Request { #[doc =
+        " 实例 ID。 Instance ID. Required: `build` fails without it."] instance_id :
+        String = required("InstanceId"), #[doc =
+        " 坐席 ID,不填默认使用当前 RAM 账号映射的坐席。"] #[doc = " "]
+        #[doc =
+        " Agent ID. If not specified, the agent mapped to the current Resource Access Management (RAM) user is used by default."]
+        #[doc = " "] #[doc = " Optional."] user_id : String = optional, #[doc =
+        " 语音设备 ID。当有多个语音设备可用时,通过此参数指定其中一个语音设备,比如浏览器 WebRTC 或者 SIP 话机等。"]
+        #[doc = " "] #[doc =
+        " Voice device ID. When multiple voice devices are active, use this parameter to specify one of them, such as a browser Web Real-Time Communication (WebRTC) endpoint or a SIP phone."]
+        #[doc = " "] #[doc = " Required: `build` fails without it."] device_id : String =
+        required("DeviceId"), #[doc =
+        " 想要签入的技能组 ID 列表,格式为 JSON 数组字符串,数组元素是技能组 ID。"]
+        #[doc = " "] #[doc =
+        " List of skill group IDs to sign in to, formatted as a JSON array string, where each array element is a skill group ID."]
+        #[doc = " "] #[doc = " Required: `build` fails without it."]
+        signed_skill_group_id_list : String = required("SignedSkillGroupIdList"), #[doc =
+        " Chat 设备 ID。 Chat device ID. Optional."] chat_device_id : String =
+        optional, #[doc =
+        " 座席已经签入一些技能组后,如果指定此参数为 True, 则可以签入更多新技能组。"]
+        #[doc = " "] #[doc =
+        " When the agent has already signed in to some skill groups, setting this parameter to true allows the agent to sign in to additional skill groups."]
+        #[doc = " "] #[doc = " Optional."] additivity : bool = optional }
+    );
     ::switchboard_runtime::operation!(
         Request => Output, Error, parse_response,
         ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
@@ -7703,37 +6043,17 @@ pub mod sign_in_group {
         "UserState", optional signed_skill_group_id_list = "SignedSkillGroupIdList",
         optional chat_device_id = "ChatDeviceId", skip envelope = "" }
     );
-    /// Why a call of this endpoint failed: one variant per documented code, then the
-    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
-    #[derive(Debug)]
-    #[non_exhaustive]
-    pub enum Error {
-        /// `NotExists.InstanceId` (HTTP 404): The specified instance %s does not exist.
-        ///
-        /// 指定的呼叫中心实例不存在。
-        ///
-        /// The specified contact center instance does not exist.
-        NotExistsInstanceId(::switchboard_runtime::response::ApiError),
-        /// `NotExists.UserId` (HTTP 404): The user %s does not exist in instance %s.
-        ///
-        /// 呼叫中心实例中不存在指定的用户。
-        ///
-        /// The specified user does not exist in the contact center instance.
-        NotExistsUserId(::switchboard_runtime::response::ApiError),
-        /// A service-wide documented code that the endpoint's page does not list.
-        Service(::switchboard_runtime::response::ApiError),
-        /// A code or HTTP status the documentation does not list; the raw response is kept.
-        Undocumented(::switchboard_runtime::response::ApiError),
-        /// The response body could not be decoded; the raw response is kept.
-        Decode(::switchboard_runtime::response::DecodeError),
-        /// The request broke a documented constraint and was not sent.
-        Build(BuildError),
-        /// The request could not be sent (transport or credentials).
-        Send(::switchboard_runtime::auth::SendError),
-    }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { "NotExists.InstanceId" =>
-        NotExistsInstanceId, "NotExists.UserId" => NotExistsUserId }
+        enum Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { #[doc =
+        " `NotExists.InstanceId` (HTTP 404): The specified instance %s does not exist."]
+        #[doc = " "] #[doc = " 指定的呼叫中心实例不存在。"] #[doc = " "]
+        #[doc = " The specified contact center instance does not exist."]
+        "NotExists.InstanceId" => NotExistsInstanceId, #[doc =
+        " `NotExists.UserId` (HTTP 404): The user %s does not exist in instance %s."]
+        #[doc = " "] #[doc = " 呼叫中心实例中不存在指定的用户。"] #[doc =
+        " "] #[doc =
+        " The specified user does not exist in the contact center instance."]
+        "NotExists.UserId" => NotExistsUserId }
     );
     /// Documented values; others are kept as received.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -7969,11 +6289,6 @@ pub mod sign_out_group {
         pub device_id: Option<String>,
     }
     impl Request {
-        /// A builder; `build` checks required values and documented constraints.
-        #[inline]
-        pub fn builder() -> RequestBuilder {
-            RequestBuilder::default()
-        }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
@@ -8005,58 +6320,17 @@ pub mod sign_out_group {
             parts.finish()
         }
     }
-    /// Builds a [`Request`].
-    #[derive(Clone, Debug, Default)]
-    pub struct RequestBuilder {
-        instance_id: Option<String>,
-        user_id: Option<String>,
-        device_id: Option<String>,
-    }
-    impl RequestBuilder {
-        /// 实例 ID。 Instance ID. Required: `build` fails without it.
-        pub fn instance_id(mut self, value: impl Into<String>) -> Self {
-            self.instance_id = Some(value.into());
-            self
-        }
-        /// 坐席 ID,不填默认使用当前 RAM 账号映射的坐席。
-        ///
-        /// Agent ID. If not specified, the agent mapped to the current Resource Access Management (RAM) user is used by default.
-        ///
-        /// Optional.
-        pub fn user_id(mut self, value: impl Into<String>) -> Self {
-            self.user_id = Some(value.into());
-            self
-        }
-        /// 设备 ID,无意义,可以随便填写。 Device ID. This parameter is meaningless and can be filled with any value.
-        ///
-        /// Optional.
-        pub fn device_id(mut self, value: impl Into<String>) -> Self {
-            self.device_id = Some(value.into());
-            self
-        }
-        /// The request, once every required value is set and every constraint holds.
-        #[inline]
-        pub fn build(self) -> Result<Request, BuildError> {
-            let request = Request {
-                instance_id: BuildError::require(self.instance_id, "InstanceId")?,
-                user_id: self.user_id,
-                device_id: self.device_id,
-            };
-            request.validate()?;
-            Ok(request)
-        }
-        /// Builds the request and calls it with `client` in one step (a build error is
-        /// the call's `Error::Build`); the future owns a clone of the client.
-        #[inline]
-        pub fn send(
-            self,
-            client: &super::Client,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<Output, Error>,
-        > + Send + 'static {
-            client.core.call_built(self.build())
-        }
-    }
+    ::switchboard_runtime::request_builder!(
+        RequestBuilder => Request { #[doc =
+        " 实例 ID。 Instance ID. Required: `build` fails without it."] instance_id :
+        String = required("InstanceId"), #[doc =
+        " 坐席 ID,不填默认使用当前 RAM 账号映射的坐席。"] #[doc = " "]
+        #[doc =
+        " Agent ID. If not specified, the agent mapped to the current Resource Access Management (RAM) user is used by default."]
+        #[doc = " "] #[doc = " Optional."] user_id : String = optional, #[doc =
+        " 设备 ID,无意义,可以随便填写。 Device ID. This parameter is meaningless and can be filled with any value."]
+        #[doc = " "] #[doc = " Optional."] device_id : String = optional }
+    );
     ::switchboard_runtime::operation!(
         Request => Output, Error, parse_response,
         ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
@@ -8157,53 +6431,28 @@ pub mod sign_out_group {
         optional heartbeat = "Heartbeat", optional reserved = "Reserved", optional mobile
         = "Mobile", skip envelope = "" }
     );
-    /// Why a call of this endpoint failed: one variant per documented code, then the
-    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
-    #[derive(Debug)]
-    #[non_exhaustive]
-    pub enum Error {
-        /// `Parameter.Blank` (HTTP 400): The parameter %s may not be null or blank.
-        ///
-        /// 该参数不能为null或含有空白符的字符串。
-        ///
-        /// The parameter cannot be null or a string containing blank characters.
-        ParameterBlank(::switchboard_runtime::response::ApiError),
-        /// `InvalidOperation.ChannelState` (HTTP 400): The operation is not allowed. Channel stats (%s) does not meet expectations (%s).
-        InvalidOperationChannelState(::switchboard_runtime::response::ApiError),
-        /// `InvalidOperation.UserState` (HTTP 400): The operation is not allowed. User state (%s) does not meet expectations (%s).
-        ///
-        /// 非法操作,用户状态不符合预期。
-        ///
-        /// Illegal operation; the user state does not meet expectations.
-        InvalidOperationUserState(::switchboard_runtime::response::ApiError),
-        /// `NotExists.InstanceId` (HTTP 404): The specified instance %s does not exist.
-        ///
-        /// 指定的呼叫中心实例不存在。
-        ///
-        /// The specified contact center instance does not exist.
-        NotExistsInstanceId(::switchboard_runtime::response::ApiError),
-        /// `NotExists.UserId` (HTTP 404): The user %s does not exist in instance %s.
-        ///
-        /// 呼叫中心实例中不存在指定的用户。
-        ///
-        /// The specified user does not exist in the contact center instance.
-        NotExistsUserId(::switchboard_runtime::response::ApiError),
-        /// A service-wide documented code that the endpoint's page does not list.
-        Service(::switchboard_runtime::response::ApiError),
-        /// A code or HTTP status the documentation does not list; the raw response is kept.
-        Undocumented(::switchboard_runtime::response::ApiError),
-        /// The response body could not be decoded; the raw response is kept.
-        Decode(::switchboard_runtime::response::DecodeError),
-        /// The request broke a documented constraint and was not sent.
-        Build(BuildError),
-        /// The request could not be sent (transport or credentials).
-        Send(::switchboard_runtime::auth::SendError),
-    }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { "Parameter.Blank" =>
-        ParameterBlank, "InvalidOperation.ChannelState" => InvalidOperationChannelState,
-        "InvalidOperation.UserState" => InvalidOperationUserState, "NotExists.InstanceId"
-        => NotExistsInstanceId, "NotExists.UserId" => NotExistsUserId }
+        enum Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { #[doc =
+        " `Parameter.Blank` (HTTP 400): The parameter %s may not be null or blank."]
+        #[doc = " "] #[doc = " 该参数不能为null或含有空白符的字符串。"]
+        #[doc = " "] #[doc =
+        " The parameter cannot be null or a string containing blank characters."]
+        "Parameter.Blank" => ParameterBlank, #[doc =
+        " `InvalidOperation.ChannelState` (HTTP 400): The operation is not allowed. Channel stats (%s) does not meet expectations (%s)."]
+        "InvalidOperation.ChannelState" => InvalidOperationChannelState, #[doc =
+        " `InvalidOperation.UserState` (HTTP 400): The operation is not allowed. User state (%s) does not meet expectations (%s)."]
+        #[doc = " "] #[doc = " 非法操作,用户状态不符合预期。"] #[doc = " "]
+        #[doc = " Illegal operation; the user state does not meet expectations."]
+        "InvalidOperation.UserState" => InvalidOperationUserState, #[doc =
+        " `NotExists.InstanceId` (HTTP 404): The specified instance %s does not exist."]
+        #[doc = " "] #[doc = " 指定的呼叫中心实例不存在。"] #[doc = " "]
+        #[doc = " The specified contact center instance does not exist."]
+        "NotExists.InstanceId" => NotExistsInstanceId, #[doc =
+        " `NotExists.UserId` (HTTP 404): The user %s does not exist in instance %s."]
+        #[doc = " "] #[doc = " 呼叫中心实例中不存在指定的用户。"] #[doc =
+        " "] #[doc =
+        " The specified user does not exist in the contact center instance."]
+        "NotExists.UserId" => NotExistsUserId }
     );
     /// Documented values; others are kept as received.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -8392,11 +6641,6 @@ pub mod start_conference {
         pub tags: Option<String>,
     }
     impl Request {
-        /// A builder; `build` checks required values and documented constraints.
-        #[inline]
-        pub fn builder() -> RequestBuilder {
-            RequestBuilder::default()
-        }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
@@ -8432,85 +6676,29 @@ pub mod start_conference {
             parts.finish()
         }
     }
-    /// Builds a [`Request`].
-    #[derive(Clone, Debug, Default)]
-    pub struct RequestBuilder {
-        instance_id: Option<String>,
-        user_id: Option<String>,
-        participant_list_json: Option<String>,
-        timeout_seconds: Option<i32>,
-        tags: Option<String>,
-    }
-    impl RequestBuilder {
-        /// 实例 ID。 Instance ID. Required: `build` fails without it.
-        pub fn instance_id(mut self, value: impl Into<String>) -> Self {
-            self.instance_id = Some(value.into());
-            self
-        }
-        /// 发起会议的坐席 ID,非必填,不填则默认使用当前 RAM 账户映射的坐席。
-        ///
-        /// ID of the agent starting the conference; optional, defaults to the agent mapped to the current RAM account.
-        ///
-        /// Optional.
-        pub fn user_id(mut self, value: impl Into<String>) -> Self {
-            self.user_id = Some(value.into());
-            self
-        }
-        /// 参会方列表,格式为 JSON 数组的字符串,数组元素是参会方,如果是内呼坐席,参会方是目标的坐席分机号,如果是外呼客户,参会方是客户号码。
-        ///
-        /// Participant list as a JSON array string; each element is a participant: the target agent's extension for an internal agent, the customer's number for an external customer.
-        ///
-        /// Required: `build` fails without it.
-        pub fn participant_list_json(mut self, value: impl Into<String>) -> Self {
-            self.participant_list_json = Some(value.into());
-            self
-        }
-        /// 超时时间,呼叫在经过该参数指定的时间仍然未接通的情况下,则主动挂断,非必填,默认 30,单位秒。
-        ///
-        /// Timeout in seconds: a call not answered within it is hung up; optional, 30 by default.
-        ///
-        /// Optional. Format: `int32`.
-        pub fn timeout_seconds(mut self, value: impl Into<i32>) -> Self {
-            self.timeout_seconds = Some(value.into());
-            self
-        }
-        /// 随路数据,不能超过 128 字节,主要用于扩展需求,普通客户无需关心。
-        ///
-        /// Channel-associated data, at most 128 bytes, mainly for extensions; ordinary customers need not care about it.
-        ///
-        /// Optional.
-        pub fn tags(mut self, value: impl Into<String>) -> Self {
-            self.tags = Some(value.into());
-            self
-        }
-        /// The request, once every required value is set and every constraint holds.
-        #[inline]
-        pub fn build(self) -> Result<Request, BuildError> {
-            let request = Request {
-                instance_id: BuildError::require(self.instance_id, "InstanceId")?,
-                user_id: self.user_id,
-                participant_list_json: BuildError::require(
-                    self.participant_list_json,
-                    "ParticipantListJson",
-                )?,
-                timeout_seconds: self.timeout_seconds,
-                tags: self.tags,
-            };
-            request.validate()?;
-            Ok(request)
-        }
-        /// Builds the request and calls it with `client` in one step (a build error is
-        /// the call's `Error::Build`); the future owns a clone of the client.
-        #[inline]
-        pub fn send(
-            self,
-            client: &super::Client,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<Output, Error>,
-        > + Send + 'static {
-            client.core.call_built(self.build())
-        }
-    }
+    ::switchboard_runtime::request_builder!(
+        RequestBuilder => Request { #[doc =
+        " 实例 ID。 Instance ID. Required: `build` fails without it."] instance_id :
+        String = required("InstanceId"), #[doc =
+        " 发起会议的坐席 ID,非必填,不填则默认使用当前 RAM 账户映射的坐席。"]
+        #[doc = " "] #[doc =
+        " ID of the agent starting the conference; optional, defaults to the agent mapped to the current RAM account."]
+        #[doc = " "] #[doc = " Optional."] user_id : String = optional, #[doc =
+        " 参会方列表,格式为 JSON 数组的字符串,数组元素是参会方,如果是内呼坐席,参会方是目标的坐席分机号,如果是外呼客户,参会方是客户号码。"]
+        #[doc = " "] #[doc =
+        " Participant list as a JSON array string; each element is a participant: the target agent's extension for an internal agent, the customer's number for an external customer."]
+        #[doc = " "] #[doc = " Required: `build` fails without it."]
+        participant_list_json : String = required("ParticipantListJson"), #[doc =
+        " 超时时间,呼叫在经过该参数指定的时间仍然未接通的情况下,则主动挂断,非必填,默认 30,单位秒。"]
+        #[doc = " "] #[doc =
+        " Timeout in seconds: a call not answered within it is hung up; optional, 30 by default."]
+        #[doc = " "] #[doc = " Optional. Format: `int32`."] timeout_seconds : i32 =
+        optional, #[doc =
+        " 随路数据,不能超过 128 字节,主要用于扩展需求,普通客户无需关心。"]
+        #[doc = " "] #[doc =
+        " Channel-associated data, at most 128 bytes, mainly for extensions; ordinary customers need not care about it."]
+        #[doc = " "] #[doc = " Optional."] tags : String = optional }
+    );
     ::switchboard_runtime::operation!(
         Request => Output, Error, parse_response,
         ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
@@ -8558,24 +6746,8 @@ pub mod start_conference {
         Output { optional call_context = "CallContext", optional user_context =
         "UserContext", skip envelope = "" }
     );
-    /// Why a call of this endpoint failed: one variant per documented code, then the
-    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
-    #[derive(Debug)]
-    #[non_exhaustive]
-    pub enum Error {
-        /// A service-wide documented code that the endpoint's page does not list.
-        Service(::switchboard_runtime::response::ApiError),
-        /// A code or HTTP status the documentation does not list; the raw response is kept.
-        Undocumented(::switchboard_runtime::response::ApiError),
-        /// The response body could not be decoded; the raw response is kept.
-        Decode(::switchboard_runtime::response::DecodeError),
-        /// The request broke a documented constraint and was not sent.
-        Build(BuildError),
-        /// The request could not be sent (transport or credentials).
-        Send(::switchboard_runtime::auth::SendError),
-    }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, {}
+        enum Error, ID, ERRORS, super::ERRORS, super::ServiceCode, {}
     );
 }
 #[rustfmt::skip]
@@ -8623,11 +6795,6 @@ pub mod switch_to_conference {
         pub job_id: String,
     }
     impl Request {
-        /// A builder; `build` checks required values and documented constraints.
-        #[inline]
-        pub fn builder() -> RequestBuilder {
-            RequestBuilder::default()
-        }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
@@ -8660,63 +6827,19 @@ pub mod switch_to_conference {
             parts.finish()
         }
     }
-    /// Builds a [`Request`].
-    #[derive(Clone, Debug, Default)]
-    pub struct RequestBuilder {
-        instance_id: Option<String>,
-        user_id: Option<String>,
-        device_id: Option<String>,
-        job_id: Option<String>,
-    }
-    impl RequestBuilder {
-        /// 实例 ID。 Instance ID. Required: `build` fails without it.
-        pub fn instance_id(mut self, value: impl Into<String>) -> Self {
-            self.instance_id = Some(value.into());
-            self
-        }
-        /// 坐席 ID,不填默认使用当前 RAM 账号映射的坐席。
-        ///
-        /// Agent ID; if not given, the agent mapped to the current RAM account is used.
-        ///
-        /// Optional.
-        pub fn user_id(mut self, value: impl Into<String>) -> Self {
-            self.user_id = Some(value.into());
-            self
-        }
-        /// 无效字段,可以随便填写。 Unused field; may be filled in with anything. Optional.
-        pub fn device_id(mut self, value: impl Into<String>) -> Self {
-            self.device_id = Some(value.into());
-            self
-        }
-        /// 通话 ID。 Call ID. Required: `build` fails without it.
-        pub fn job_id(mut self, value: impl Into<String>) -> Self {
-            self.job_id = Some(value.into());
-            self
-        }
-        /// The request, once every required value is set and every constraint holds.
-        #[inline]
-        pub fn build(self) -> Result<Request, BuildError> {
-            let request = Request {
-                instance_id: BuildError::require(self.instance_id, "InstanceId")?,
-                user_id: self.user_id,
-                device_id: self.device_id,
-                job_id: BuildError::require(self.job_id, "JobId")?,
-            };
-            request.validate()?;
-            Ok(request)
-        }
-        /// Builds the request and calls it with `client` in one step (a build error is
-        /// the call's `Error::Build`); the future owns a clone of the client.
-        #[inline]
-        pub fn send(
-            self,
-            client: &super::Client,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<Output, Error>,
-        > + Send + 'static {
-            client.core.call_built(self.build())
-        }
-    }
+    ::switchboard_runtime::request_builder!(
+        RequestBuilder => Request { #[doc =
+        " 实例 ID。 Instance ID. Required: `build` fails without it."] instance_id :
+        String = required("InstanceId"), #[doc =
+        " 坐席 ID,不填默认使用当前 RAM 账号映射的坐席。"] #[doc = " "]
+        #[doc =
+        " Agent ID; if not given, the agent mapped to the current RAM account is used."]
+        #[doc = " "] #[doc = " Optional."] user_id : String = optional, #[doc =
+        " 无效字段,可以随便填写。 Unused field; may be filled in with anything. Optional."]
+        device_id : String = optional, #[doc =
+        " 通话 ID。 Call ID. Required: `build` fails without it."] job_id : String =
+        required("JobId") }
+    );
     ::switchboard_runtime::operation!(
         Request => Output, Error, parse_response,
         ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
@@ -8764,24 +6887,8 @@ pub mod switch_to_conference {
         Output { optional call_context = "CallContext", optional user_context =
         "UserContext", skip envelope = "" }
     );
-    /// Why a call of this endpoint failed: one variant per documented code, then the
-    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
-    #[derive(Debug)]
-    #[non_exhaustive]
-    pub enum Error {
-        /// A service-wide documented code that the endpoint's page does not list.
-        Service(::switchboard_runtime::response::ApiError),
-        /// A code or HTTP status the documentation does not list; the raw response is kept.
-        Undocumented(::switchboard_runtime::response::ApiError),
-        /// The response body could not be decoded; the raw response is kept.
-        Decode(::switchboard_runtime::response::DecodeError),
-        /// The request broke a documented constraint and was not sent.
-        Build(BuildError),
-        /// The request could not be sent (transport or credentials).
-        Send(::switchboard_runtime::auth::SendError),
-    }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, {}
+        enum Error, ID, ERRORS, super::ERRORS, super::ServiceCode, {}
     );
 }
 #[rustfmt::skip]
@@ -8886,11 +6993,6 @@ pub mod take_break {
         pub code: String,
     }
     impl Request {
-        /// A builder; `build` checks required values and documented constraints.
-        #[inline]
-        pub fn builder() -> RequestBuilder {
-            RequestBuilder::default()
-        }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
@@ -8923,67 +7025,20 @@ pub mod take_break {
             parts.finish()
         }
     }
-    /// Builds a [`Request`].
-    #[derive(Clone, Debug, Default)]
-    pub struct RequestBuilder {
-        instance_id: Option<String>,
-        user_id: Option<String>,
-        device_id: Option<String>,
-        code: Option<String>,
-    }
-    impl RequestBuilder {
-        /// 实例 ID。 Instance ID. Required: `build` fails without it.
-        pub fn instance_id(mut self, value: impl Into<String>) -> Self {
-            self.instance_id = Some(value.into());
-            self
-        }
-        /// 坐席 ID,不填默认使用当前 RAM 账户映射的坐席。
-        ///
-        /// Agent ID. If not specified, the agent mapped to the current RAM account is used by default.
-        ///
-        /// Optional.
-        pub fn user_id(mut self, value: impl Into<String>) -> Self {
-            self.user_id = Some(value.into());
-            self
-        }
-        /// 设备 ID,无意义,可以随便填写。 Device ID. This parameter is meaningless and can be filled with any value.
-        ///
-        /// Optional.
-        pub fn device_id(mut self, value: impl Into<String>) -> Self {
-            self.device_id = Some(value.into());
-            self
-        }
-        /// 小休状态码,客户可以自定义任何小休状态。 Break code; customers can define any break state.
-        ///
-        /// Required: `build` fails without it.
-        pub fn code(mut self, value: impl Into<String>) -> Self {
-            self.code = Some(value.into());
-            self
-        }
-        /// The request, once every required value is set and every constraint holds.
-        #[inline]
-        pub fn build(self) -> Result<Request, BuildError> {
-            let request = Request {
-                instance_id: BuildError::require(self.instance_id, "InstanceId")?,
-                user_id: self.user_id,
-                device_id: self.device_id,
-                code: BuildError::require(self.code, "Code")?,
-            };
-            request.validate()?;
-            Ok(request)
-        }
-        /// Builds the request and calls it with `client` in one step (a build error is
-        /// the call's `Error::Build`); the future owns a clone of the client.
-        #[inline]
-        pub fn send(
-            self,
-            client: &super::Client,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<Output, Error>,
-        > + Send + 'static {
-            client.core.call_built(self.build())
-        }
-    }
+    ::switchboard_runtime::request_builder!(
+        RequestBuilder => Request { #[doc =
+        " 实例 ID。 Instance ID. Required: `build` fails without it."] instance_id :
+        String = required("InstanceId"), #[doc =
+        " 坐席 ID,不填默认使用当前 RAM 账户映射的坐席。"] #[doc = " "]
+        #[doc =
+        " Agent ID. If not specified, the agent mapped to the current RAM account is used by default."]
+        #[doc = " "] #[doc = " Optional."] user_id : String = optional, #[doc =
+        " 设备 ID,无意义,可以随便填写。 Device ID. This parameter is meaningless and can be filled with any value."]
+        #[doc = " "] #[doc = " Optional."] device_id : String = optional, #[doc =
+        " 小休状态码,客户可以自定义任何小休状态。 Break code; customers can define any break state."]
+        #[doc = " "] #[doc = " Required: `build` fails without it."] code : String =
+        required("Code") }
+    );
     ::switchboard_runtime::operation!(
         Request => Output, Error, parse_response,
         ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
@@ -9084,51 +7139,26 @@ pub mod take_break {
         optional heartbeat = "Heartbeat", optional reserved = "Reserved", optional mobile
         = "Mobile", skip envelope = "" }
     );
-    /// Why a call of this endpoint failed: one variant per documented code, then the
-    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
-    #[derive(Debug)]
-    #[non_exhaustive]
-    pub enum Error {
-        /// `Parameter.Blank` (HTTP 400): The parameter %s may not be null or blank.
-        ///
-        /// 该参数不能为null或含有空白符的字符串。
-        ///
-        /// The parameter cannot be null or a string containing blank characters.
-        ParameterBlank(::switchboard_runtime::response::ApiError),
-        /// `InvalidOperation.UserState` (HTTP 400): The operation is not allowed. User state (%s) does not meet expectations (%s).
-        ///
-        /// 非法操作,用户状态不符合预期。
-        ///
-        /// Illegal operation; the user state does not meet expectations.
-        InvalidOperationUserState(::switchboard_runtime::response::ApiError),
-        /// `NotExists.InstanceId` (HTTP 404): The specified instance %s does not exist.
-        ///
-        /// 指定的呼叫中心实例不存在。
-        ///
-        /// The specified contact center instance does not exist.
-        NotExistsInstanceId(::switchboard_runtime::response::ApiError),
-        /// `NotExists.UserId` (HTTP 404): The user %s does not exist in instance %s.
-        ///
-        /// 呼叫中心实例中不存在指定的用户。
-        ///
-        /// The specified user does not exist in the contact center instance.
-        NotExistsUserId(::switchboard_runtime::response::ApiError),
-        /// A service-wide documented code that the endpoint's page does not list.
-        Service(::switchboard_runtime::response::ApiError),
-        /// A code or HTTP status the documentation does not list; the raw response is kept.
-        Undocumented(::switchboard_runtime::response::ApiError),
-        /// The response body could not be decoded; the raw response is kept.
-        Decode(::switchboard_runtime::response::DecodeError),
-        /// The request broke a documented constraint and was not sent.
-        Build(BuildError),
-        /// The request could not be sent (transport or credentials).
-        Send(::switchboard_runtime::auth::SendError),
-    }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { "Parameter.Blank" =>
-        ParameterBlank, "InvalidOperation.UserState" => InvalidOperationUserState,
-        "NotExists.InstanceId" => NotExistsInstanceId, "NotExists.UserId" =>
-        NotExistsUserId }
+        enum Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { #[doc =
+        " `Parameter.Blank` (HTTP 400): The parameter %s may not be null or blank."]
+        #[doc = " "] #[doc = " 该参数不能为null或含有空白符的字符串。"]
+        #[doc = " "] #[doc =
+        " The parameter cannot be null or a string containing blank characters."]
+        "Parameter.Blank" => ParameterBlank, #[doc =
+        " `InvalidOperation.UserState` (HTTP 400): The operation is not allowed. User state (%s) does not meet expectations (%s)."]
+        #[doc = " "] #[doc = " 非法操作,用户状态不符合预期。"] #[doc = " "]
+        #[doc = " Illegal operation; the user state does not meet expectations."]
+        "InvalidOperation.UserState" => InvalidOperationUserState, #[doc =
+        " `NotExists.InstanceId` (HTTP 404): The specified instance %s does not exist."]
+        #[doc = " "] #[doc = " 指定的呼叫中心实例不存在。"] #[doc = " "]
+        #[doc = " The specified contact center instance does not exist."]
+        "NotExists.InstanceId" => NotExistsInstanceId, #[doc =
+        " `NotExists.UserId` (HTTP 404): The user %s does not exist in instance %s."]
+        #[doc = " "] #[doc = " 呼叫中心实例中不存在指定的用户。"] #[doc =
+        " "] #[doc =
+        " The specified user does not exist in the contact center instance."]
+        "NotExists.UserId" => NotExistsUserId }
     );
     /// Documented values; others are kept as received.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -9391,11 +7421,6 @@ pub mod unmute_call {
         pub channel_id: Option<String>,
     }
     impl Request {
-        /// A builder; `build` checks required values and documented constraints.
-        #[inline]
-        pub fn builder() -> RequestBuilder {
-            RequestBuilder::default()
-        }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
@@ -9433,74 +7458,22 @@ pub mod unmute_call {
             parts.finish()
         }
     }
-    /// Builds a [`Request`].
-    #[derive(Clone, Debug, Default)]
-    pub struct RequestBuilder {
-        instance_id: Option<String>,
-        user_id: Option<String>,
-        device_id: Option<String>,
-        job_id: Option<String>,
-        channel_id: Option<String>,
-    }
-    impl RequestBuilder {
-        /// 实例 ID。 Instance ID. Required: `build` fails without it.
-        pub fn instance_id(mut self, value: impl Into<String>) -> Self {
-            self.instance_id = Some(value.into());
-            self
-        }
-        /// 需要取消静音的坐席 ID,不填默认使用当前 RAM 账户映射的坐席。
-        ///
-        /// ID of the agent to unmute; if not given, the agent mapped to the current RAM account is used by default.
-        ///
-        /// Optional.
-        pub fn user_id(mut self, value: impl Into<String>) -> Self {
-            self.user_id = Some(value.into());
-            self
-        }
-        /// 设备 ID,无意义,可以随便填写。 Device ID; it has no meaning and can be filled in with anything. Optional.
-        pub fn device_id(mut self, value: impl Into<String>) -> Self {
-            self.device_id = Some(value.into());
-            self
-        }
-        /// 通话 ID。 Call ID. Optional.
-        pub fn job_id(mut self, value: impl Into<String>) -> Self {
-            self.job_id = Some(value.into());
-            self
-        }
-        /// 待取消静音的话务通道 ID,非必填,默认为空,为空表示取消静音 UserId 对应的坐席的话务通道。
-        ///
-        /// ID of the call channel to unmute; optional, empty by default; empty means unmuting the channel of the agent given by UserId.
-        ///
-        /// Optional.
-        pub fn channel_id(mut self, value: impl Into<String>) -> Self {
-            self.channel_id = Some(value.into());
-            self
-        }
-        /// The request, once every required value is set and every constraint holds.
-        #[inline]
-        pub fn build(self) -> Result<Request, BuildError> {
-            let request = Request {
-                instance_id: BuildError::require(self.instance_id, "InstanceId")?,
-                user_id: self.user_id,
-                device_id: self.device_id,
-                job_id: self.job_id,
-                channel_id: self.channel_id,
-            };
-            request.validate()?;
-            Ok(request)
-        }
-        /// Builds the request and calls it with `client` in one step (a build error is
-        /// the call's `Error::Build`); the future owns a clone of the client.
-        #[inline]
-        pub fn send(
-            self,
-            client: &super::Client,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<Output, Error>,
-        > + Send + 'static {
-            client.core.call_built(self.build())
-        }
-    }
+    ::switchboard_runtime::request_builder!(
+        RequestBuilder => Request { #[doc =
+        " 实例 ID。 Instance ID. Required: `build` fails without it."] instance_id :
+        String = required("InstanceId"), #[doc =
+        " 需要取消静音的坐席 ID,不填默认使用当前 RAM 账户映射的坐席。"]
+        #[doc = " "] #[doc =
+        " ID of the agent to unmute; if not given, the agent mapped to the current RAM account is used by default."]
+        #[doc = " "] #[doc = " Optional."] user_id : String = optional, #[doc =
+        " 设备 ID,无意义,可以随便填写。 Device ID; it has no meaning and can be filled in with anything. Optional."]
+        device_id : String = optional, #[doc = " 通话 ID。 Call ID. Optional."] job_id
+        : String = optional, #[doc =
+        " 待取消静音的话务通道 ID,非必填,默认为空,为空表示取消静音 UserId 对应的坐席的话务通道。"]
+        #[doc = " "] #[doc =
+        " ID of the call channel to unmute; optional, empty by default; empty means unmuting the channel of the agent given by UserId."]
+        #[doc = " "] #[doc = " Optional."] channel_id : String = optional }
+    );
     ::switchboard_runtime::operation!(
         Request => Output, Error, parse_response,
         ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
@@ -9548,67 +7521,34 @@ pub mod unmute_call {
         Output { optional call_context = "CallContext", optional user_context =
         "UserContext", skip envelope = "" }
     );
-    /// Why a call of this endpoint failed: one variant per documented code, then the
-    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
-    #[derive(Debug)]
-    #[non_exhaustive]
-    pub enum Error {
-        /// `Parameter.Blank` (HTTP 400): The parameter %s may not be null or blank.
-        ///
-        /// 该参数不能为null或含有空白符的字符串。
-        ///
-        /// The parameter cannot be null or a string containing blank characters.
-        ParameterBlank(::switchboard_runtime::response::ApiError),
-        /// `InvalidOperation.ChannelState` (HTTP 400): The operation is not allowed. Channel stats (%s) does not meet expectations (%s).
-        InvalidOperationChannelState(::switchboard_runtime::response::ApiError),
-        /// `InvalidOperation.UserState` (HTTP 400): The operation is not allowed. User state (%s) does not meet expectations (%s).
-        ///
-        /// 非法操作,用户状态不符合预期。
-        ///
-        /// Illegal operation; the user state does not meet expectations.
-        InvalidOperationUserState(::switchboard_runtime::response::ApiError),
-        /// `NotExists.ChannelId` (HTTP 404): The specified channel %s does not exist in call %s.
-        ///
-        /// 通话中不存在指定的Channel信息。
-        ///
-        /// The specified channel does not exist in the call.
-        NotExistsChannelId(::switchboard_runtime::response::ApiError),
-        /// `NotExists.InstanceId` (HTTP 404): The specified instance %s does not exist.
-        ///
-        /// 指定的呼叫中心实例不存在。
-        ///
-        /// The specified contact center instance does not exist.
-        NotExistsInstanceId(::switchboard_runtime::response::ApiError),
-        /// `NotExists.JobId` (HTTP 404): The call %s does not exist.
-        ///
-        /// 指定的通话信息不存在。
-        ///
-        /// The specified call does not exist.
-        NotExistsJobId(::switchboard_runtime::response::ApiError),
-        /// `InternalService.CTI` (HTTP 500): An internal CTI service error occurred. %s
-        ///
-        /// 内部CTI服务错误。
-        ///
-        /// Internal CTI service error.
-        InternalServiceCti(::switchboard_runtime::response::ApiError),
-        /// A service-wide documented code that the endpoint's page does not list.
-        Service(::switchboard_runtime::response::ApiError),
-        /// A code or HTTP status the documentation does not list; the raw response is kept.
-        Undocumented(::switchboard_runtime::response::ApiError),
-        /// The response body could not be decoded; the raw response is kept.
-        Decode(::switchboard_runtime::response::DecodeError),
-        /// The request broke a documented constraint and was not sent.
-        Build(BuildError),
-        /// The request could not be sent (transport or credentials).
-        Send(::switchboard_runtime::auth::SendError),
-    }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { "Parameter.Blank" =>
-        ParameterBlank, "InvalidOperation.ChannelState" => InvalidOperationChannelState,
-        "InvalidOperation.UserState" => InvalidOperationUserState, "NotExists.ChannelId"
-        => NotExistsChannelId, "NotExists.InstanceId" => NotExistsInstanceId,
-        "NotExists.JobId" => NotExistsJobId, "InternalService.CTI" => InternalServiceCti
-        }
+        enum Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { #[doc =
+        " `Parameter.Blank` (HTTP 400): The parameter %s may not be null or blank."]
+        #[doc = " "] #[doc = " 该参数不能为null或含有空白符的字符串。"]
+        #[doc = " "] #[doc =
+        " The parameter cannot be null or a string containing blank characters."]
+        "Parameter.Blank" => ParameterBlank, #[doc =
+        " `InvalidOperation.ChannelState` (HTTP 400): The operation is not allowed. Channel stats (%s) does not meet expectations (%s)."]
+        "InvalidOperation.ChannelState" => InvalidOperationChannelState, #[doc =
+        " `InvalidOperation.UserState` (HTTP 400): The operation is not allowed. User state (%s) does not meet expectations (%s)."]
+        #[doc = " "] #[doc = " 非法操作,用户状态不符合预期。"] #[doc = " "]
+        #[doc = " Illegal operation; the user state does not meet expectations."]
+        "InvalidOperation.UserState" => InvalidOperationUserState, #[doc =
+        " `NotExists.ChannelId` (HTTP 404): The specified channel %s does not exist in call %s."]
+        #[doc = " "] #[doc = " 通话中不存在指定的Channel信息。"] #[doc = " "]
+        #[doc = " The specified channel does not exist in the call."]
+        "NotExists.ChannelId" => NotExistsChannelId, #[doc =
+        " `NotExists.InstanceId` (HTTP 404): The specified instance %s does not exist."]
+        #[doc = " "] #[doc = " 指定的呼叫中心实例不存在。"] #[doc = " "]
+        #[doc = " The specified contact center instance does not exist."]
+        "NotExists.InstanceId" => NotExistsInstanceId, #[doc =
+        " `NotExists.JobId` (HTTP 404): The call %s does not exist."] #[doc = " "] #[doc
+        = " 指定的通话信息不存在。"] #[doc = " "] #[doc =
+        " The specified call does not exist."] "NotExists.JobId" => NotExistsJobId, #[doc
+        =
+        " `InternalService.CTI` (HTTP 500): An internal CTI service error occurred. %s"]
+        #[doc = " "] #[doc = " 内部CTI服务错误。"] #[doc = " "] #[doc =
+        " Internal CTI service error."] "InternalService.CTI" => InternalServiceCti }
     );
 }
 #[rustfmt::skip]
@@ -9685,288 +7625,61 @@ impl Client {
             core: self.core.with_attempt_timeout(timeout),
         }
     }
-    /// AnswerCall - 接听通话: 调用AnswerCall接听指定实例下指定通话ID对应的通话。 (English: Call AnswerCall to answer the call with the given call ID.)
-    ///
-    /// See [`answer_call`].
-    pub fn answer_call(
-        &self,
-        request: answer_call::Request,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<answer_call::Output, answer_call::Error>,
-    > + Send + 'static {
-        self.core.call_owned(request)
-    }
-    /// BargeInCall: 调用BargeInCall实现强插,将用户加入到jobId指定的会话中。 (English: Call BargeInCall to barge in, adding the user to the conversation given by JobId.)
-    ///
-    /// See [`barge_in_call`].
-    pub fn barge_in_call(
-        &self,
-        request: barge_in_call::Request,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<barge_in_call::Output, barge_in_call::Error>,
-    > + Send + 'static {
-        self.core.call_owned(request)
-    }
-    /// BlindTransfer - 直接转接: 调用BlindTransfer直接转接通话到其他坐席或某个技能组队列或外部号码。 (English: Call BlindTransfer to transfer a call directly to another agent, a skill group queue or an external number.)
-    ///
-    /// See [`blind_transfer`].
-    pub fn blind_transfer(
-        &self,
-        request: blind_transfer::Request,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<blind_transfer::Output, blind_transfer::Error>,
-    > + Send + 'static {
-        self.core.call_owned(request)
-    }
-    /// CancelAttendedTransfer - 取消咨询转移: 调用CancelAttendedTransfer取消咨询转接。 (English: Call CancelAttendedTransfer to cancel a consultation transfer.)
-    ///
-    /// See [`cancel_attended_transfer`].
-    pub fn cancel_attended_transfer(
-        &self,
-        request: cancel_attended_transfer::Request,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            cancel_attended_transfer::Output,
-            cancel_attended_transfer::Error,
-        >,
-    > + Send + 'static {
-        self.core.call_owned(request)
-    }
-    /// CoachCall - 辅导通话: 调用CoachCall辅导指定实例下指定通话ID对应的通话中的指定坐席。 (English: Call CoachCall to coach a given agent in a given call.)
-    ///
-    /// See [`coach_call`].
-    pub fn coach_call(
-        &self,
-        request: coach_call::Request,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<coach_call::Output, coach_call::Error>,
-    > + Send + 'static {
-        self.core.call_owned(request)
-    }
-    /// CompleteAttendedTransfer - 完成咨询转接: 调用CompleteAttendedTransfer完成咨询转。 (English: Call CompleteAttendedTransfer to complete a consultation transfer.)
-    ///
-    /// See [`complete_attended_transfer`].
-    pub fn complete_attended_transfer(
-        &self,
-        request: complete_attended_transfer::Request,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            complete_attended_transfer::Output,
-            complete_attended_transfer::Error,
-        >,
-    > + Send + 'static {
-        self.core.call_owned(request)
-    }
-    /// HoldCall - 保持通话: 调用HoldCall保持指定实例下指定通话ID对应的通话。 (English: Call HoldCall to hold the call with the given call ID.)
-    ///
-    /// See [`hold_call`].
-    pub fn hold_call(
-        &self,
-        request: hold_call::Request,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<hold_call::Output, hold_call::Error>,
-    > + Send + 'static {
-        self.core.call_owned(request)
-    }
-    /// InitiateAttendedTransfer - 发起咨询转接: 咨询转接通话到其他坐席或某个技能组队列或外部号码。 (English: Start a consultation transfer of a call to another agent, a skill group queue or an external number.)
-    ///
-    /// See [`initiate_attended_transfer`].
-    pub fn initiate_attended_transfer(
-        &self,
-        request: initiate_attended_transfer::Request,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            initiate_attended_transfer::Output,
-            initiate_attended_transfer::Error,
-        >,
-    > + Send + 'static {
-        self.core.call_owned(request)
-    }
-    /// InterceptCall - 强拆通话: 调用InterceptCall强行拆开指定实例下指定通话ID对应的通话。 (English: Call InterceptCall to take over a monitored call from the agent.)
-    ///
-    /// See [`intercept_call`].
-    pub fn intercept_call(
-        &self,
-        request: intercept_call::Request,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<intercept_call::Output, intercept_call::Error>,
-    > + Send + 'static {
-        self.core.call_owned(request)
-    }
-    /// MakeCall - 发起呼叫: 调用MakeCall发起呼叫,被叫可以是内部坐席,也可以是外部客户。 (English: Call MakeCall to place a call to an internal agent or an external customer.)
-    ///
-    /// See [`make_call`].
-    pub fn make_call(
-        &self,
-        request: make_call::Request,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<make_call::Output, make_call::Error>,
-    > + Send + 'static {
-        self.core.call_owned(request)
-    }
-    /// MonitorCall: 调用MonitorCall监听指定实例下指定通话ID对应的通话。 (English: Call MonitorCall to monitor (listen in on) a call.)
-    ///
-    /// See [`monitor_call`].
-    pub fn monitor_call(
-        &self,
-        request: monitor_call::Request,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<monitor_call::Output, monitor_call::Error>,
-    > + Send + 'static {
-        self.core.call_owned(request)
-    }
-    /// MuteCall - 静音通话: 调用MuteCall静音指定实例下指定通话ID对应的通话。 (English: Call MuteCall to mute the call with the given call ID.)
-    ///
-    /// See [`mute_call`].
-    pub fn mute_call(
-        &self,
-        request: mute_call::Request,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<mute_call::Output, mute_call::Error>,
-    > + Send + 'static {
-        self.core.call_owned(request)
-    }
-    /// PollUserStatus - 轮询坐席状态: 轮询指定实例下指定坐席的坐席状态,一般由前端坐席工作台调用,用于同步坐席状态。 (English: Polls the status of a specified agent in a specified instance; typically called by the frontend agent workbench to synchronize agent statuses.)
-    ///
-    /// See [`poll_user_status`].
-    pub fn poll_user_status(
-        &self,
-        request: poll_user_status::Request,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<poll_user_status::Output, poll_user_status::Error>,
-    > + Send + 'static {
-        self.core.call_owned(request)
-    }
-    /// ReadyForService - 坐席就绪: 调用ReadyForService使指定实例下的指定坐席就绪,就绪后坐席进入空闲状态。 (English: Call ReadyForService to make an agent ready (idle).)
-    ///
-    /// See [`ready_for_service`].
-    pub fn ready_for_service(
-        &self,
-        request: ready_for_service::Request,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ready_for_service::Output,
-            ready_for_service::Error,
-        >,
-    > + Send + 'static {
-        self.core.call_owned(request)
-    }
-    /// ReleaseCall - 挂断通话: 调用ReleaseCall挂断指定实例下指定通话ID对应的通话。 (English: Call ReleaseCall to hang up the call with the given call ID.)
-    ///
-    /// See [`release_call`].
-    pub fn release_call(
-        &self,
-        request: release_call::Request,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<release_call::Output, release_call::Error>,
-    > + Send + 'static {
-        self.core.call_owned(request)
-    }
-    /// ResetAgentState - 重置坐席状态: 调用ResetAgentState重置指定实例下指定坐席的坐席状态。 (English: Call ResetAgentState to reset an agent's state.)
-    ///
-    /// See [`reset_agent_state`].
-    pub fn reset_agent_state(
-        &self,
-        request: reset_agent_state::Request,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            reset_agent_state::Output,
-            reset_agent_state::Error,
-        >,
-    > + Send + 'static {
-        self.core.call_owned(request)
-    }
-    /// RetrieveCall - 取回通话: 调用RetrieveCall取回指定实例下指定通话ID对应的通话。 (English: Call RetrieveCall to retrieve a held call.)
-    ///
-    /// See [`retrieve_call`].
-    pub fn retrieve_call(
-        &self,
-        request: retrieve_call::Request,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<retrieve_call::Output, retrieve_call::Error>,
-    > + Send + 'static {
-        self.core.call_owned(request)
-    }
-    /// SendDtmfSignaling: 调用SendDtmfSignaling在通话过程中发送DTMF按键信息。 (English: Call SendDtmfSignaling to send DTMF keys during a call.)
-    ///
-    /// See [`send_dtmf_signaling`].
-    pub fn send_dtmf_signaling(
-        &self,
-        request: send_dtmf_signaling::Request,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            send_dtmf_signaling::Output,
-            send_dtmf_signaling::Error,
-        >,
-    > + Send + 'static {
-        self.core.call_owned(request)
-    }
-    /// SignInGroup - 签入技能组: 调用SignInGroup使坐席签入指定实例下的指定技能组,即坐席上线操作。 (English: Call SignInGroup to sign an agent in to skill groups, i.e. bring the agent online.)
-    ///
-    /// See [`sign_in_group`].
-    pub fn sign_in_group(
-        &self,
-        request: sign_in_group::Request,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<sign_in_group::Output, sign_in_group::Error>,
-    > + Send + 'static {
-        self.core.call_owned(request)
-    }
-    /// SignOutGroup: 调用SignOutGroup使坐席签出当前签入的技能组,即坐席下线操作。 (English: Call SignOutGroup to sign an agent out of its skill groups, i.e. take the agent offline.)
-    ///
-    /// See [`sign_out_group`].
-    pub fn sign_out_group(
-        &self,
-        request: sign_out_group::Request,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<sign_out_group::Output, sign_out_group::Error>,
-    > + Send + 'static {
-        self.core.call_owned(request)
-    }
-    /// StartConference: StartConference: start a conference with the given participants (summary inferred from the parameters; the page summary was not found).
-    ///
-    /// See [`start_conference`].
-    pub fn start_conference(
-        &self,
-        request: start_conference::Request,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<start_conference::Output, start_conference::Error>,
-    > + Send + 'static {
-        self.core.call_owned(request)
-    }
-    /// SwitchToConference: SwitchToConference: switch the call given by JobId to a conference (summary inferred from the action name; the page summary was not found).
-    ///
-    /// See [`switch_to_conference`].
-    pub fn switch_to_conference(
-        &self,
-        request: switch_to_conference::Request,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            switch_to_conference::Output,
-            switch_to_conference::Error,
-        >,
-    > + Send + 'static {
-        self.core.call_owned(request)
-    }
-    /// TakeBreak: 调用TakeBreak将指定实例下的指定坐席设置为小休状态。 (English: Call TakeBreak to put an agent on break.)
-    ///
-    /// See [`take_break`].
-    pub fn take_break(
-        &self,
-        request: take_break::Request,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<take_break::Output, take_break::Error>,
-    > + Send + 'static {
-        self.core.call_owned(request)
-    }
-    /// UnmuteCall: 调用UnmuteCall取消通话静音。 (English: Call UnmuteCall to unmute a call.) See [`unmute_call`].
-    pub fn unmute_call(
-        &self,
-        request: unmute_call::Request,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<unmute_call::Output, unmute_call::Error>,
-    > + Send + 'static {
-        self.core.call_owned(request)
+    ::switchboard_runtime::client_methods! {
+        #[doc =
+        " AnswerCall - 接听通话: 调用AnswerCall接听指定实例下指定通话ID对应的通话。 (English: Call AnswerCall to answer the call with the given call ID.)"]
+        #[doc = " "] #[doc = " See [`answer_call`]."] answer_call; #[doc =
+        " BargeInCall: 调用BargeInCall实现强插,将用户加入到jobId指定的会话中。 (English: Call BargeInCall to barge in, adding the user to the conversation given by JobId.)"]
+        #[doc = " "] #[doc = " See [`barge_in_call`]."] barge_in_call; #[doc =
+        " BlindTransfer - 直接转接: 调用BlindTransfer直接转接通话到其他坐席或某个技能组队列或外部号码。 (English: Call BlindTransfer to transfer a call directly to another agent, a skill group queue or an external number.)"]
+        #[doc = " "] #[doc = " See [`blind_transfer`]."] blind_transfer; #[doc =
+        " CancelAttendedTransfer - 取消咨询转移: 调用CancelAttendedTransfer取消咨询转接。 (English: Call CancelAttendedTransfer to cancel a consultation transfer.)"]
+        #[doc = " "] #[doc = " See [`cancel_attended_transfer`]."]
+        cancel_attended_transfer; #[doc =
+        " CoachCall - 辅导通话: 调用CoachCall辅导指定实例下指定通话ID对应的通话中的指定坐席。 (English: Call CoachCall to coach a given agent in a given call.)"]
+        #[doc = " "] #[doc = " See [`coach_call`]."] coach_call; #[doc =
+        " CompleteAttendedTransfer - 完成咨询转接: 调用CompleteAttendedTransfer完成咨询转。 (English: Call CompleteAttendedTransfer to complete a consultation transfer.)"]
+        #[doc = " "] #[doc = " See [`complete_attended_transfer`]."]
+        complete_attended_transfer; #[doc =
+        " HoldCall - 保持通话: 调用HoldCall保持指定实例下指定通话ID对应的通话。 (English: Call HoldCall to hold the call with the given call ID.)"]
+        #[doc = " "] #[doc = " See [`hold_call`]."] hold_call; #[doc =
+        " InitiateAttendedTransfer - 发起咨询转接: 咨询转接通话到其他坐席或某个技能组队列或外部号码。 (English: Start a consultation transfer of a call to another agent, a skill group queue or an external number.)"]
+        #[doc = " "] #[doc = " See [`initiate_attended_transfer`]."]
+        initiate_attended_transfer; #[doc =
+        " InterceptCall - 强拆通话: 调用InterceptCall强行拆开指定实例下指定通话ID对应的通话。 (English: Call InterceptCall to take over a monitored call from the agent.)"]
+        #[doc = " "] #[doc = " See [`intercept_call`]."] intercept_call; #[doc =
+        " MakeCall - 发起呼叫: 调用MakeCall发起呼叫,被叫可以是内部坐席,也可以是外部客户。 (English: Call MakeCall to place a call to an internal agent or an external customer.)"]
+        #[doc = " "] #[doc = " See [`make_call`]."] make_call; #[doc =
+        " MonitorCall: 调用MonitorCall监听指定实例下指定通话ID对应的通话。 (English: Call MonitorCall to monitor (listen in on) a call.)"]
+        #[doc = " "] #[doc = " See [`monitor_call`]."] monitor_call; #[doc =
+        " MuteCall - 静音通话: 调用MuteCall静音指定实例下指定通话ID对应的通话。 (English: Call MuteCall to mute the call with the given call ID.)"]
+        #[doc = " "] #[doc = " See [`mute_call`]."] mute_call; #[doc =
+        " PollUserStatus - 轮询坐席状态: 轮询指定实例下指定坐席的坐席状态,一般由前端坐席工作台调用,用于同步坐席状态。 (English: Polls the status of a specified agent in a specified instance; typically called by the frontend agent workbench to synchronize agent statuses.)"]
+        #[doc = " "] #[doc = " See [`poll_user_status`]."] poll_user_status; #[doc =
+        " ReadyForService - 坐席就绪: 调用ReadyForService使指定实例下的指定坐席就绪,就绪后坐席进入空闲状态。 (English: Call ReadyForService to make an agent ready (idle).)"]
+        #[doc = " "] #[doc = " See [`ready_for_service`]."] ready_for_service; #[doc =
+        " ReleaseCall - 挂断通话: 调用ReleaseCall挂断指定实例下指定通话ID对应的通话。 (English: Call ReleaseCall to hang up the call with the given call ID.)"]
+        #[doc = " "] #[doc = " See [`release_call`]."] release_call; #[doc =
+        " ResetAgentState - 重置坐席状态: 调用ResetAgentState重置指定实例下指定坐席的坐席状态。 (English: Call ResetAgentState to reset an agent's state.)"]
+        #[doc = " "] #[doc = " See [`reset_agent_state`]."] reset_agent_state; #[doc =
+        " RetrieveCall - 取回通话: 调用RetrieveCall取回指定实例下指定通话ID对应的通话。 (English: Call RetrieveCall to retrieve a held call.)"]
+        #[doc = " "] #[doc = " See [`retrieve_call`]."] retrieve_call; #[doc =
+        " SendDtmfSignaling: 调用SendDtmfSignaling在通话过程中发送DTMF按键信息。 (English: Call SendDtmfSignaling to send DTMF keys during a call.)"]
+        #[doc = " "] #[doc = " See [`send_dtmf_signaling`]."] send_dtmf_signaling; #[doc
+        =
+        " SignInGroup - 签入技能组: 调用SignInGroup使坐席签入指定实例下的指定技能组,即坐席上线操作。 (English: Call SignInGroup to sign an agent in to skill groups, i.e. bring the agent online.)"]
+        #[doc = " "] #[doc = " See [`sign_in_group`]."] sign_in_group; #[doc =
+        " SignOutGroup: 调用SignOutGroup使坐席签出当前签入的技能组,即坐席下线操作。 (English: Call SignOutGroup to sign an agent out of its skill groups, i.e. take the agent offline.)"]
+        #[doc = " "] #[doc = " See [`sign_out_group`]."] sign_out_group; #[doc =
+        " StartConference: StartConference: start a conference with the given participants (summary inferred from the parameters; the page summary was not found)."]
+        #[doc = " "] #[doc = " See [`start_conference`]."] start_conference; #[doc =
+        " SwitchToConference: SwitchToConference: switch the call given by JobId to a conference (summary inferred from the action name; the page summary was not found)."]
+        #[doc = " "] #[doc = " See [`switch_to_conference`]."] switch_to_conference;
+        #[doc =
+        " TakeBreak: 调用TakeBreak将指定实例下的指定坐席设置为小休状态。 (English: Call TakeBreak to put an agent on break.)"]
+        #[doc = " "] #[doc = " See [`take_break`]."] take_break; #[doc =
+        " UnmuteCall: 调用UnmuteCall取消通话静音。 (English: Call UnmuteCall to unmute a call.) See [`unmute_call`]."]
+        unmute_call;
     }
     /// Opens the event stream: calls [`poll_user_status`] with `request` again and again (1000 ms after each answer), through this client's transport and auth, and yields the events of its answers. Drop the stream to stop. See [`events`] for an example.
     pub fn events(&self, request: poll_user_status::Request) -> events::EventStream {

@@ -1355,11 +1355,6 @@ pub mod aux_work {
     #[non_exhaustive]
     pub struct Request {}
     impl Request {
-        /// A builder; `build` checks required values and documented constraints.
-        #[inline]
-        pub fn builder() -> RequestBuilder {
-            RequestBuilder::default()
-        }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
@@ -1384,29 +1379,7 @@ pub mod aux_work {
             parts.finish()
         }
     }
-    /// Builds a [`Request`].
-    #[derive(Clone, Debug, Default)]
-    pub struct RequestBuilder {}
-    impl RequestBuilder {
-        /// The request, once every required value is set and every constraint holds.
-        #[inline]
-        pub fn build(self) -> Result<Request, BuildError> {
-            let request = Request {};
-            request.validate()?;
-            Ok(request)
-        }
-        /// Builds the request and calls it with `client` in one step (a build error is
-        /// the call's `Error::Build`); the future owns a clone of the client.
-        #[inline]
-        pub fn send(
-            self,
-            client: &super::Client,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<Output, Error>,
-        > + Send + 'static {
-            client.core.call_built(self.build())
-        }
-    }
+    ::switchboard_runtime::request_builder!(RequestBuilder => Request {});
     ::switchboard_runtime::operation!(
         Request => Output, Error, parse_response,
         ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
@@ -1447,24 +1420,8 @@ pub mod aux_work {
         pub envelope: Option<super::ResponseEnvelope>,
     }
     ::switchboard_runtime::wire_object!(Output { skip envelope = "" });
-    /// Why a call of this endpoint failed: one variant per documented code, then the
-    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
-    #[derive(Debug)]
-    #[non_exhaustive]
-    pub enum Error {
-        /// A service-wide documented code that the endpoint's page does not list.
-        Service(::switchboard_runtime::response::ApiError),
-        /// A code or HTTP status the documentation does not list; the raw response is kept.
-        Undocumented(::switchboard_runtime::response::ApiError),
-        /// The response body could not be decoded; the raw response is kept.
-        Decode(::switchboard_runtime::response::DecodeError),
-        /// The request broke a documented constraint and was not sent.
-        Build(BuildError),
-        /// The request could not be sent (transport or credentials).
-        Send(::switchboard_runtime::auth::SendError),
-    }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, {}
+        enum Error, ID, ERRORS, super::ERRORS, super::ServiceCode, {}
     );
 }
 #[rustfmt::skip]
@@ -1515,11 +1472,6 @@ pub mod complete_conference {
         pub consult_call_uri: Option<String>,
     }
     impl Request {
-        /// A builder; `build` checks required values and documented constraints.
-        #[inline]
-        pub fn builder() -> RequestBuilder {
-            RequestBuilder::default()
-        }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
@@ -1548,49 +1500,14 @@ pub mod complete_conference {
             parts.finish()
         }
     }
-    /// Builds a [`Request`].
-    #[derive(Clone, Debug, Default)]
-    pub struct RequestBuilder {
-        id: Option<String>,
-        consult_call_uri: Option<String>,
-    }
-    impl RequestBuilder {
-        /// The id of a call of the conference (the `{id}` of the request URL `/api/v2/me/calls/{id}`; the sample posts to the consult call 01RCC3N118B1V0SL8O7GK2LAES00000B).
-        ///
-        /// Required: `build` fails without it.
-        pub fn id(mut self, value: impl Into<String>) -> Self {
-            self.id = Some(value.into());
-            self
-        }
-        /// You can use this optional parameter to specify the consult call that should be used to complete the conference. If not provided, Web Services determines the related call.
-        ///
-        /// Optional.
-        pub fn consult_call_uri(mut self, value: impl Into<String>) -> Self {
-            self.consult_call_uri = Some(value.into());
-            self
-        }
-        /// The request, once every required value is set and every constraint holds.
-        #[inline]
-        pub fn build(self) -> Result<Request, BuildError> {
-            let request = Request {
-                id: BuildError::require(self.id, "id")?,
-                consult_call_uri: self.consult_call_uri,
-            };
-            request.validate()?;
-            Ok(request)
-        }
-        /// Builds the request and calls it with `client` in one step (a build error is
-        /// the call's `Error::Build`); the future owns a clone of the client.
-        #[inline]
-        pub fn send(
-            self,
-            client: &super::Client,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<Output, Error>,
-        > + Send + 'static {
-            client.core.call_built(self.build())
-        }
-    }
+    ::switchboard_runtime::request_builder!(
+        RequestBuilder => Request { #[doc =
+        " The id of a call of the conference (the `{id}` of the request URL `/api/v2/me/calls/{id}`; the sample posts to the consult call 01RCC3N118B1V0SL8O7GK2LAES00000B)."]
+        #[doc = " "] #[doc = " Required: `build` fails without it."] id : String =
+        required("id"), #[doc =
+        " You can use this optional parameter to specify the consult call that should be used to complete the conference. If not provided, Web Services determines the related call."]
+        #[doc = " "] #[doc = " Optional."] consult_call_uri : String = optional }
+    );
     ::switchboard_runtime::operation!(
         Request => Output, Error, parse_response,
         ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
@@ -1631,24 +1548,8 @@ pub mod complete_conference {
         pub envelope: Option<super::ResponseEnvelope>,
     }
     ::switchboard_runtime::wire_object!(Output { skip envelope = "" });
-    /// Why a call of this endpoint failed: one variant per documented code, then the
-    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
-    #[derive(Debug)]
-    #[non_exhaustive]
-    pub enum Error {
-        /// A service-wide documented code that the endpoint's page does not list.
-        Service(::switchboard_runtime::response::ApiError),
-        /// A code or HTTP status the documentation does not list; the raw response is kept.
-        Undocumented(::switchboard_runtime::response::ApiError),
-        /// The response body could not be decoded; the raw response is kept.
-        Decode(::switchboard_runtime::response::DecodeError),
-        /// The request broke a documented constraint and was not sent.
-        Build(BuildError),
-        /// The request could not be sent (transport or credentials).
-        Send(::switchboard_runtime::auth::SendError),
-    }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, {}
+        enum Error, ID, ERRORS, super::ERRORS, super::ServiceCode, {}
     );
 }
 #[rustfmt::skip]
@@ -1720,11 +1621,6 @@ pub mod dial {
         pub outbound_caller_id: Option<::switchboard_runtime::serde_json::Value>,
     }
     impl Request {
-        /// A builder; `build` checks required values and documented constraints.
-        #[inline]
-        pub fn builder() -> RequestBuilder {
-            RequestBuilder::default()
-        }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
@@ -1761,98 +1657,24 @@ pub mod dial {
             parts.finish()
         }
     }
-    /// Builds a [`Request`].
-    #[derive(Clone, Debug, Default)]
-    pub struct RequestBuilder {
-        id: Option<String>,
-        destination: Option<super::types::Destination>,
-        location: Option<::switchboard_runtime::serde_json::Value>,
-        user_data: Option<
-            ::std::collections::BTreeMap<
-                String,
-                ::switchboard_runtime::serde_json::Value,
-            >,
-        >,
-        outbound_caller_id: Option<::switchboard_runtime::serde_json::Value>,
-    }
-    impl RequestBuilder {
-        /// The id of the device to dial from (the `{id}` of the request URL `/api/v2/me/devices/{id}/calls`).
-        ///
-        /// Required: `build` fails without it.
-        pub fn id(mut self, value: impl Into<String>) -> Self {
-            self.id = Some(value.into());
-            self
-        }
-        /// A JSON object that includes the number to be dialed (`{"phoneNumber": "5551212"}` on the 8.5.2 draft).
-        ///
-        /// Required: `build` fails without it.
-        pub fn destination(
-            mut self,
-            value: impl Into<super::types::Destination>,
-        ) -> Self {
-            self.destination = Some(value.into());
-            self
-        }
-        /// An optional parameter that is used by Web Services to set the location attribute for the corresponding T-Server requests.
-        ///
-        /// Optional.
-        pub fn location(
-            mut self,
-            value: impl Into<::switchboard_runtime::serde_json::Value>,
-        ) -> Self {
-            self.location = Some(value.into());
-            self
-        }
-        /// An optional JSON object that includes key/value data to be included with the call (`{"Product": "Guitars"}` on the 8.5.2 draft).
-        ///
-        /// Optional.
-        pub fn user_data(
-            mut self,
-            value: impl Into<
-                ::std::collections::BTreeMap<
-                    String,
-                    ::switchboard_runtime::serde_json::Value,
-                >,
-            >,
-        ) -> Self {
-            self.user_data = Some(value.into());
-            self
-        }
-        /// An optional parameter that is used by Web Services to set the outbound caller Id attribute for the corresponding T-Server requests.
-        ///
-        /// Optional.
-        pub fn outbound_caller_id(
-            mut self,
-            value: impl Into<::switchboard_runtime::serde_json::Value>,
-        ) -> Self {
-            self.outbound_caller_id = Some(value.into());
-            self
-        }
-        /// The request, once every required value is set and every constraint holds.
-        #[inline]
-        pub fn build(self) -> Result<Request, BuildError> {
-            let request = Request {
-                id: BuildError::require(self.id, "id")?,
-                destination: BuildError::require(self.destination, "destination")?,
-                location: self.location,
-                user_data: self.user_data,
-                outbound_caller_id: self.outbound_caller_id,
-            };
-            request.validate()?;
-            Ok(request)
-        }
-        /// Builds the request and calls it with `client` in one step (a build error is
-        /// the call's `Error::Build`); the future owns a clone of the client.
-        #[inline]
-        pub fn send(
-            self,
-            client: &super::Client,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<Output, Error>,
-        > + Send + 'static {
-            client.core.call_built(self.build())
-        }
-    }
+    ::switchboard_runtime::request_builder!(
+        RequestBuilder => Request { #[doc =
+        " The id of the device to dial from (the `{id}` of the request URL `/api/v2/me/devices/{id}/calls`)."]
+        #[doc = " "] #[doc = " Required: `build` fails without it."] id : String =
+        required("id"), #[doc =
+        " A JSON object that includes the number to be dialed (`{\"phoneNumber\": \"5551212\"}` on the 8.5.2 draft)."]
+        #[doc = " "] #[doc = " Required: `build` fails without it."] destination :
+        super::types::Destination = required("destination"), #[doc =
+        " An optional parameter that is used by Web Services to set the location attribute for the corresponding T-Server requests."]
+        #[doc = " "] #[doc = " Optional."] location :
+        ::switchboard_runtime::serde_json::Value = optional, #[doc =
+        " An optional JSON object that includes key/value data to be included with the call (`{\"Product\": \"Guitars\"}` on the 8.5.2 draft)."]
+        #[doc = " "] #[doc = " Optional."] user_data : ::std::collections::BTreeMap <
+        String, ::switchboard_runtime::serde_json::Value > = optional, #[doc =
+        " An optional parameter that is used by Web Services to set the outbound caller Id attribute for the corresponding T-Server requests."]
+        #[doc = " "] #[doc = " Optional."] outbound_caller_id :
+        ::switchboard_runtime::serde_json::Value = optional }
+    );
     ::switchboard_runtime::operation!(
         Request => Output, Error, parse_response,
         ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
@@ -1893,24 +1715,8 @@ pub mod dial {
         pub envelope: Option<super::ResponseEnvelope>,
     }
     ::switchboard_runtime::wire_object!(Output { skip envelope = "" });
-    /// Why a call of this endpoint failed: one variant per documented code, then the
-    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
-    #[derive(Debug)]
-    #[non_exhaustive]
-    pub enum Error {
-        /// A service-wide documented code that the endpoint's page does not list.
-        Service(::switchboard_runtime::response::ApiError),
-        /// A code or HTTP status the documentation does not list; the raw response is kept.
-        Undocumented(::switchboard_runtime::response::ApiError),
-        /// The response body could not be decoded; the raw response is kept.
-        Decode(::switchboard_runtime::response::DecodeError),
-        /// The request broke a documented constraint and was not sent.
-        Build(BuildError),
-        /// The request could not be sent (transport or credentials).
-        Send(::switchboard_runtime::auth::SendError),
-    }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, {}
+        enum Error, ID, ERRORS, super::ERRORS, super::ServiceCode, {}
     );
 }
 #[rustfmt::skip]
@@ -1955,11 +1761,6 @@ pub mod hangup {
         pub id: String,
     }
     impl Request {
-        /// A builder; `build` checks required values and documented constraints.
-        #[inline]
-        pub fn builder() -> RequestBuilder {
-            RequestBuilder::default()
-        }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
@@ -1985,40 +1786,12 @@ pub mod hangup {
             parts.finish()
         }
     }
-    /// Builds a [`Request`].
-    #[derive(Clone, Debug, Default)]
-    pub struct RequestBuilder {
-        id: Option<String>,
-    }
-    impl RequestBuilder {
-        /// The id of the call to hang up (the `{id}` of the request URL `/api/v2/me/calls/{id}`).
-        ///
-        /// Required: `build` fails without it.
-        pub fn id(mut self, value: impl Into<String>) -> Self {
-            self.id = Some(value.into());
-            self
-        }
-        /// The request, once every required value is set and every constraint holds.
-        #[inline]
-        pub fn build(self) -> Result<Request, BuildError> {
-            let request = Request {
-                id: BuildError::require(self.id, "id")?,
-            };
-            request.validate()?;
-            Ok(request)
-        }
-        /// Builds the request and calls it with `client` in one step (a build error is
-        /// the call's `Error::Build`); the future owns a clone of the client.
-        #[inline]
-        pub fn send(
-            self,
-            client: &super::Client,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<Output, Error>,
-        > + Send + 'static {
-            client.core.call_built(self.build())
-        }
-    }
+    ::switchboard_runtime::request_builder!(
+        RequestBuilder => Request { #[doc =
+        " The id of the call to hang up (the `{id}` of the request URL `/api/v2/me/calls/{id}`)."]
+        #[doc = " "] #[doc = " Required: `build` fails without it."] id : String =
+        required("id") }
+    );
     ::switchboard_runtime::operation!(
         Request => Output, Error, parse_response,
         ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
@@ -2059,24 +1832,8 @@ pub mod hangup {
         pub envelope: Option<super::ResponseEnvelope>,
     }
     ::switchboard_runtime::wire_object!(Output { skip envelope = "" });
-    /// Why a call of this endpoint failed: one variant per documented code, then the
-    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
-    #[derive(Debug)]
-    #[non_exhaustive]
-    pub enum Error {
-        /// A service-wide documented code that the endpoint's page does not list.
-        Service(::switchboard_runtime::response::ApiError),
-        /// A code or HTTP status the documentation does not list; the raw response is kept.
-        Undocumented(::switchboard_runtime::response::ApiError),
-        /// The response body could not be decoded; the raw response is kept.
-        Decode(::switchboard_runtime::response::DecodeError),
-        /// The request broke a documented constraint and was not sent.
-        Build(BuildError),
-        /// The request could not be sent (transport or credentials).
-        Send(::switchboard_runtime::auth::SendError),
-    }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, {}
+        enum Error, ID, ERRORS, super::ERRORS, super::ServiceCode, {}
     );
 }
 #[rustfmt::skip]
@@ -2121,11 +1878,6 @@ pub mod hold {
         pub id: String,
     }
     impl Request {
-        /// A builder; `build` checks required values and documented constraints.
-        #[inline]
-        pub fn builder() -> RequestBuilder {
-            RequestBuilder::default()
-        }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
@@ -2151,40 +1903,12 @@ pub mod hold {
             parts.finish()
         }
     }
-    /// Builds a [`Request`].
-    #[derive(Clone, Debug, Default)]
-    pub struct RequestBuilder {
-        id: Option<String>,
-    }
-    impl RequestBuilder {
-        /// The id of the call to place on hold (the `{id}` of the request URL `/api/v2/me/calls/{id}`).
-        ///
-        /// Required: `build` fails without it.
-        pub fn id(mut self, value: impl Into<String>) -> Self {
-            self.id = Some(value.into());
-            self
-        }
-        /// The request, once every required value is set and every constraint holds.
-        #[inline]
-        pub fn build(self) -> Result<Request, BuildError> {
-            let request = Request {
-                id: BuildError::require(self.id, "id")?,
-            };
-            request.validate()?;
-            Ok(request)
-        }
-        /// Builds the request and calls it with `client` in one step (a build error is
-        /// the call's `Error::Build`); the future owns a clone of the client.
-        #[inline]
-        pub fn send(
-            self,
-            client: &super::Client,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<Output, Error>,
-        > + Send + 'static {
-            client.core.call_built(self.build())
-        }
-    }
+    ::switchboard_runtime::request_builder!(
+        RequestBuilder => Request { #[doc =
+        " The id of the call to place on hold (the `{id}` of the request URL `/api/v2/me/calls/{id}`)."]
+        #[doc = " "] #[doc = " Required: `build` fails without it."] id : String =
+        required("id") }
+    );
     ::switchboard_runtime::operation!(
         Request => Output, Error, parse_response,
         ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
@@ -2225,24 +1949,8 @@ pub mod hold {
         pub envelope: Option<super::ResponseEnvelope>,
     }
     ::switchboard_runtime::wire_object!(Output { skip envelope = "" });
-    /// Why a call of this endpoint failed: one variant per documented code, then the
-    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
-    #[derive(Debug)]
-    #[non_exhaustive]
-    pub enum Error {
-        /// A service-wide documented code that the endpoint's page does not list.
-        Service(::switchboard_runtime::response::ApiError),
-        /// A code or HTTP status the documentation does not list; the raw response is kept.
-        Undocumented(::switchboard_runtime::response::ApiError),
-        /// The response body could not be decoded; the raw response is kept.
-        Decode(::switchboard_runtime::response::DecodeError),
-        /// The request broke a documented constraint and was not sent.
-        Build(BuildError),
-        /// The request could not be sent (transport or credentials).
-        Send(::switchboard_runtime::auth::SendError),
-    }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, {}
+        enum Error, ID, ERRORS, super::ERRORS, super::ServiceCode, {}
     );
 }
 #[rustfmt::skip]
@@ -2306,11 +2014,6 @@ pub mod initiate_conference {
         >,
     }
     impl Request {
-        /// A builder; `build` checks required values and documented constraints.
-        #[inline]
-        pub fn builder() -> RequestBuilder {
-            RequestBuilder::default()
-        }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
@@ -2343,82 +2046,20 @@ pub mod initiate_conference {
             parts.finish()
         }
     }
-    /// Builds a [`Request`].
-    #[derive(Clone, Debug, Default)]
-    pub struct RequestBuilder {
-        id: Option<String>,
-        destination: Option<super::types::Destination>,
-        location: Option<::switchboard_runtime::serde_json::Value>,
-        user_data: Option<
-            ::std::collections::BTreeMap<
-                String,
-                ::switchboard_runtime::serde_json::Value,
-            >,
-        >,
-    }
-    impl RequestBuilder {
-        /// The id of the call to place on hold (the `{id}` of the request URL `/api/v2/me/calls/{id}`).
-        ///
-        /// Required: `build` fails without it.
-        pub fn id(mut self, value: impl Into<String>) -> Self {
-            self.id = Some(value.into());
-            self
-        }
-        /// A JSON object that includes the number to be dialed. Required: `build` fails without it.
-        pub fn destination(
-            mut self,
-            value: impl Into<super::types::Destination>,
-        ) -> Self {
-            self.destination = Some(value.into());
-            self
-        }
-        /// An optional parameter that is used by Web Services to set the location attribute for the corresponding T-Server requests.
-        ///
-        /// Optional.
-        pub fn location(
-            mut self,
-            value: impl Into<::switchboard_runtime::serde_json::Value>,
-        ) -> Self {
-            self.location = Some(value.into());
-            self
-        }
-        /// An optional JSON object that includes key/value data to be included with the call. Optional.
-        pub fn user_data(
-            mut self,
-            value: impl Into<
-                ::std::collections::BTreeMap<
-                    String,
-                    ::switchboard_runtime::serde_json::Value,
-                >,
-            >,
-        ) -> Self {
-            self.user_data = Some(value.into());
-            self
-        }
-        /// The request, once every required value is set and every constraint holds.
-        #[inline]
-        pub fn build(self) -> Result<Request, BuildError> {
-            let request = Request {
-                id: BuildError::require(self.id, "id")?,
-                destination: BuildError::require(self.destination, "destination")?,
-                location: self.location,
-                user_data: self.user_data,
-            };
-            request.validate()?;
-            Ok(request)
-        }
-        /// Builds the request and calls it with `client` in one step (a build error is
-        /// the call's `Error::Build`); the future owns a clone of the client.
-        #[inline]
-        pub fn send(
-            self,
-            client: &super::Client,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<Output, Error>,
-        > + Send + 'static {
-            client.core.call_built(self.build())
-        }
-    }
+    ::switchboard_runtime::request_builder!(
+        RequestBuilder => Request { #[doc =
+        " The id of the call to place on hold (the `{id}` of the request URL `/api/v2/me/calls/{id}`)."]
+        #[doc = " "] #[doc = " Required: `build` fails without it."] id : String =
+        required("id"), #[doc =
+        " A JSON object that includes the number to be dialed. Required: `build` fails without it."]
+        destination : super::types::Destination = required("destination"), #[doc =
+        " An optional parameter that is used by Web Services to set the location attribute for the corresponding T-Server requests."]
+        #[doc = " "] #[doc = " Optional."] location :
+        ::switchboard_runtime::serde_json::Value = optional, #[doc =
+        " An optional JSON object that includes key/value data to be included with the call. Optional."]
+        user_data : ::std::collections::BTreeMap < String,
+        ::switchboard_runtime::serde_json::Value > = optional }
+    );
     ::switchboard_runtime::operation!(
         Request => Output, Error, parse_response,
         ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
@@ -2459,24 +2100,8 @@ pub mod initiate_conference {
         pub envelope: Option<super::ResponseEnvelope>,
     }
     ::switchboard_runtime::wire_object!(Output { skip envelope = "" });
-    /// Why a call of this endpoint failed: one variant per documented code, then the
-    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
-    #[derive(Debug)]
-    #[non_exhaustive]
-    pub enum Error {
-        /// A service-wide documented code that the endpoint's page does not list.
-        Service(::switchboard_runtime::response::ApiError),
-        /// A code or HTTP status the documentation does not list; the raw response is kept.
-        Undocumented(::switchboard_runtime::response::ApiError),
-        /// The response body could not be decoded; the raw response is kept.
-        Decode(::switchboard_runtime::response::DecodeError),
-        /// The request broke a documented constraint and was not sent.
-        Build(BuildError),
-        /// The request could not be sent (transport or credentials).
-        Send(::switchboard_runtime::auth::SendError),
-    }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, {}
+        enum Error, ID, ERRORS, super::ERRORS, super::ServiceCode, {}
     );
 }
 #[rustfmt::skip]
@@ -2540,11 +2165,6 @@ pub mod initiate_transfer {
         >,
     }
     impl Request {
-        /// A builder; `build` checks required values and documented constraints.
-        #[inline]
-        pub fn builder() -> RequestBuilder {
-            RequestBuilder::default()
-        }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
@@ -2577,82 +2197,20 @@ pub mod initiate_transfer {
             parts.finish()
         }
     }
-    /// Builds a [`Request`].
-    #[derive(Clone, Debug, Default)]
-    pub struct RequestBuilder {
-        id: Option<String>,
-        destination: Option<super::types::Destination>,
-        location: Option<::switchboard_runtime::serde_json::Value>,
-        user_data: Option<
-            ::std::collections::BTreeMap<
-                String,
-                ::switchboard_runtime::serde_json::Value,
-            >,
-        >,
-    }
-    impl RequestBuilder {
-        /// The id of the call to transfer (the `{id}` of the request URL `/api/v2/me/calls/{id}`).
-        ///
-        /// Required: `build` fails without it.
-        pub fn id(mut self, value: impl Into<String>) -> Self {
-            self.id = Some(value.into());
-            self
-        }
-        /// A JSON object that includes the number to be dialed. Required: `build` fails without it.
-        pub fn destination(
-            mut self,
-            value: impl Into<super::types::Destination>,
-        ) -> Self {
-            self.destination = Some(value.into());
-            self
-        }
-        /// An optional parameter that is used by Web Services to set the location attribute for the corresponding T-Server requests.
-        ///
-        /// Optional.
-        pub fn location(
-            mut self,
-            value: impl Into<::switchboard_runtime::serde_json::Value>,
-        ) -> Self {
-            self.location = Some(value.into());
-            self
-        }
-        /// An optional JSON object that includes key/value data to be included with the call. Optional.
-        pub fn user_data(
-            mut self,
-            value: impl Into<
-                ::std::collections::BTreeMap<
-                    String,
-                    ::switchboard_runtime::serde_json::Value,
-                >,
-            >,
-        ) -> Self {
-            self.user_data = Some(value.into());
-            self
-        }
-        /// The request, once every required value is set and every constraint holds.
-        #[inline]
-        pub fn build(self) -> Result<Request, BuildError> {
-            let request = Request {
-                id: BuildError::require(self.id, "id")?,
-                destination: BuildError::require(self.destination, "destination")?,
-                location: self.location,
-                user_data: self.user_data,
-            };
-            request.validate()?;
-            Ok(request)
-        }
-        /// Builds the request and calls it with `client` in one step (a build error is
-        /// the call's `Error::Build`); the future owns a clone of the client.
-        #[inline]
-        pub fn send(
-            self,
-            client: &super::Client,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<Output, Error>,
-        > + Send + 'static {
-            client.core.call_built(self.build())
-        }
-    }
+    ::switchboard_runtime::request_builder!(
+        RequestBuilder => Request { #[doc =
+        " The id of the call to transfer (the `{id}` of the request URL `/api/v2/me/calls/{id}`)."]
+        #[doc = " "] #[doc = " Required: `build` fails without it."] id : String =
+        required("id"), #[doc =
+        " A JSON object that includes the number to be dialed. Required: `build` fails without it."]
+        destination : super::types::Destination = required("destination"), #[doc =
+        " An optional parameter that is used by Web Services to set the location attribute for the corresponding T-Server requests."]
+        #[doc = " "] #[doc = " Optional."] location :
+        ::switchboard_runtime::serde_json::Value = optional, #[doc =
+        " An optional JSON object that includes key/value data to be included with the call. Optional."]
+        user_data : ::std::collections::BTreeMap < String,
+        ::switchboard_runtime::serde_json::Value > = optional }
+    );
     ::switchboard_runtime::operation!(
         Request => Output, Error, parse_response,
         ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
@@ -2693,24 +2251,8 @@ pub mod initiate_transfer {
         pub envelope: Option<super::ResponseEnvelope>,
     }
     ::switchboard_runtime::wire_object!(Output { skip envelope = "" });
-    /// Why a call of this endpoint failed: one variant per documented code, then the
-    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
-    #[derive(Debug)]
-    #[non_exhaustive]
-    pub enum Error {
-        /// A service-wide documented code that the endpoint's page does not list.
-        Service(::switchboard_runtime::response::ApiError),
-        /// A code or HTTP status the documentation does not list; the raw response is kept.
-        Undocumented(::switchboard_runtime::response::ApiError),
-        /// The response body could not be decoded; the raw response is kept.
-        Decode(::switchboard_runtime::response::DecodeError),
-        /// The request broke a documented constraint and was not sent.
-        Build(BuildError),
-        /// The request could not be sent (transport or credentials).
-        Send(::switchboard_runtime::auth::SendError),
-    }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, {}
+        enum Error, ID, ERRORS, super::ERRORS, super::ServiceCode, {}
     );
 }
 #[rustfmt::skip]
@@ -2752,11 +2294,6 @@ pub mod not_ready {
     #[non_exhaustive]
     pub struct Request {}
     impl Request {
-        /// A builder; `build` checks required values and documented constraints.
-        #[inline]
-        pub fn builder() -> RequestBuilder {
-            RequestBuilder::default()
-        }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
@@ -2781,29 +2318,7 @@ pub mod not_ready {
             parts.finish()
         }
     }
-    /// Builds a [`Request`].
-    #[derive(Clone, Debug, Default)]
-    pub struct RequestBuilder {}
-    impl RequestBuilder {
-        /// The request, once every required value is set and every constraint holds.
-        #[inline]
-        pub fn build(self) -> Result<Request, BuildError> {
-            let request = Request {};
-            request.validate()?;
-            Ok(request)
-        }
-        /// Builds the request and calls it with `client` in one step (a build error is
-        /// the call's `Error::Build`); the future owns a clone of the client.
-        #[inline]
-        pub fn send(
-            self,
-            client: &super::Client,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<Output, Error>,
-        > + Send + 'static {
-            client.core.call_built(self.build())
-        }
-    }
+    ::switchboard_runtime::request_builder!(RequestBuilder => Request {});
     ::switchboard_runtime::operation!(
         Request => Output, Error, parse_response,
         ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
@@ -2844,24 +2359,8 @@ pub mod not_ready {
         pub envelope: Option<super::ResponseEnvelope>,
     }
     ::switchboard_runtime::wire_object!(Output { skip envelope = "" });
-    /// Why a call of this endpoint failed: one variant per documented code, then the
-    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
-    #[derive(Debug)]
-    #[non_exhaustive]
-    pub enum Error {
-        /// A service-wide documented code that the endpoint's page does not list.
-        Service(::switchboard_runtime::response::ApiError),
-        /// A code or HTTP status the documentation does not list; the raw response is kept.
-        Undocumented(::switchboard_runtime::response::ApiError),
-        /// The response body could not be decoded; the raw response is kept.
-        Decode(::switchboard_runtime::response::DecodeError),
-        /// The request broke a documented constraint and was not sent.
-        Build(BuildError),
-        /// The request could not be sent (transport or credentials).
-        Send(::switchboard_runtime::auth::SendError),
-    }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, {}
+        enum Error, ID, ERRORS, super::ERRORS, super::ServiceCode, {}
     );
 }
 #[rustfmt::skip]
@@ -2909,11 +2408,6 @@ pub mod ready {
         pub work_mode: Option<ReadyWorkMode>,
     }
     impl Request {
-        /// A builder; `build` checks required values and documented constraints.
-        #[inline]
-        pub fn builder() -> RequestBuilder {
-            RequestBuilder::default()
-        }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
@@ -2941,40 +2435,11 @@ pub mod ready {
             parts.finish()
         }
     }
-    /// Builds a [`Request`].
-    #[derive(Clone, Debug, Default)]
-    pub struct RequestBuilder {
-        work_mode: Option<ReadyWorkMode>,
-    }
-    impl RequestBuilder {
-        /// This optional parameter specifies which workmode is applied to the Ready operation. Valid values are ManualIn and AutoIn.
-        ///
-        /// Optional.
-        pub fn work_mode(mut self, value: impl Into<ReadyWorkMode>) -> Self {
-            self.work_mode = Some(value.into());
-            self
-        }
-        /// The request, once every required value is set and every constraint holds.
-        #[inline]
-        pub fn build(self) -> Result<Request, BuildError> {
-            let request = Request {
-                work_mode: self.work_mode,
-            };
-            request.validate()?;
-            Ok(request)
-        }
-        /// Builds the request and calls it with `client` in one step (a build error is
-        /// the call's `Error::Build`); the future owns a clone of the client.
-        #[inline]
-        pub fn send(
-            self,
-            client: &super::Client,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<Output, Error>,
-        > + Send + 'static {
-            client.core.call_built(self.build())
-        }
-    }
+    ::switchboard_runtime::request_builder!(
+        RequestBuilder => Request { #[doc =
+        " This optional parameter specifies which workmode is applied to the Ready operation. Valid values are ManualIn and AutoIn."]
+        #[doc = " "] #[doc = " Optional."] work_mode : ReadyWorkMode = optional }
+    );
     ::switchboard_runtime::operation!(
         Request => Output, Error, parse_response,
         ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
@@ -3015,24 +2480,8 @@ pub mod ready {
         pub envelope: Option<super::ResponseEnvelope>,
     }
     ::switchboard_runtime::wire_object!(Output { skip envelope = "" });
-    /// Why a call of this endpoint failed: one variant per documented code, then the
-    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
-    #[derive(Debug)]
-    #[non_exhaustive]
-    pub enum Error {
-        /// A service-wide documented code that the endpoint's page does not list.
-        Service(::switchboard_runtime::response::ApiError),
-        /// A code or HTTP status the documentation does not list; the raw response is kept.
-        Undocumented(::switchboard_runtime::response::ApiError),
-        /// The response body could not be decoded; the raw response is kept.
-        Decode(::switchboard_runtime::response::DecodeError),
-        /// The request broke a documented constraint and was not sent.
-        Build(BuildError),
-        /// The request could not be sent (transport or credentials).
-        Send(::switchboard_runtime::auth::SendError),
-    }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, {}
+        enum Error, ID, ERRORS, super::ERRORS, super::ServiceCode, {}
     );
     /// Documented values; others are kept as received.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -3136,11 +2585,6 @@ pub mod remove_participant_from_conference {
         pub participant: String,
     }
     impl Request {
-        /// A builder; `build` checks required values and documented constraints.
-        #[inline]
-        pub fn builder() -> RequestBuilder {
-            RequestBuilder::default()
-        }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
@@ -3167,47 +2611,14 @@ pub mod remove_participant_from_conference {
             parts.finish()
         }
     }
-    /// Builds a [`Request`].
-    #[derive(Clone, Debug, Default)]
-    pub struct RequestBuilder {
-        id: Option<String>,
-        participant: Option<String>,
-    }
-    impl RequestBuilder {
-        /// The id of the conference call (the `{id}` of the request URL `/api/v2/me/calls/{id}`).
-        ///
-        /// Required: `build` fails without it.
-        pub fn id(mut self, value: impl Into<String>) -> Self {
-            self.id = Some(value.into());
-            self
-        }
-        /// The participant to be removed from the conference call. Required: `build` fails without it.
-        pub fn participant(mut self, value: impl Into<String>) -> Self {
-            self.participant = Some(value.into());
-            self
-        }
-        /// The request, once every required value is set and every constraint holds.
-        #[inline]
-        pub fn build(self) -> Result<Request, BuildError> {
-            let request = Request {
-                id: BuildError::require(self.id, "id")?,
-                participant: BuildError::require(self.participant, "participant")?,
-            };
-            request.validate()?;
-            Ok(request)
-        }
-        /// Builds the request and calls it with `client` in one step (a build error is
-        /// the call's `Error::Build`); the future owns a clone of the client.
-        #[inline]
-        pub fn send(
-            self,
-            client: &super::Client,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<Output, Error>,
-        > + Send + 'static {
-            client.core.call_built(self.build())
-        }
-    }
+    ::switchboard_runtime::request_builder!(
+        RequestBuilder => Request { #[doc =
+        " The id of the conference call (the `{id}` of the request URL `/api/v2/me/calls/{id}`)."]
+        #[doc = " "] #[doc = " Required: `build` fails without it."] id : String =
+        required("id"), #[doc =
+        " The participant to be removed from the conference call. Required: `build` fails without it."]
+        participant : String = required("participant") }
+    );
     ::switchboard_runtime::operation!(
         Request => Output, Error, parse_response,
         ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
@@ -3248,24 +2659,8 @@ pub mod remove_participant_from_conference {
         pub envelope: Option<super::ResponseEnvelope>,
     }
     ::switchboard_runtime::wire_object!(Output { skip envelope = "" });
-    /// Why a call of this endpoint failed: one variant per documented code, then the
-    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
-    #[derive(Debug)]
-    #[non_exhaustive]
-    pub enum Error {
-        /// A service-wide documented code that the endpoint's page does not list.
-        Service(::switchboard_runtime::response::ApiError),
-        /// A code or HTTP status the documentation does not list; the raw response is kept.
-        Undocumented(::switchboard_runtime::response::ApiError),
-        /// The response body could not be decoded; the raw response is kept.
-        Decode(::switchboard_runtime::response::DecodeError),
-        /// The request broke a documented constraint and was not sent.
-        Build(BuildError),
-        /// The request could not be sent (transport or credentials).
-        Send(::switchboard_runtime::auth::SendError),
-    }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, {}
+        enum Error, ID, ERRORS, super::ERRORS, super::ServiceCode, {}
     );
 }
 #[rustfmt::skip]
@@ -3328,11 +2723,6 @@ pub mod single_step_transfer {
         >,
     }
     impl Request {
-        /// A builder; `build` checks required values and documented constraints.
-        #[inline]
-        pub fn builder() -> RequestBuilder {
-            RequestBuilder::default()
-        }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
@@ -3365,82 +2755,20 @@ pub mod single_step_transfer {
             parts.finish()
         }
     }
-    /// Builds a [`Request`].
-    #[derive(Clone, Debug, Default)]
-    pub struct RequestBuilder {
-        id: Option<String>,
-        destination: Option<super::types::Destination>,
-        location: Option<::switchboard_runtime::serde_json::Value>,
-        user_data: Option<
-            ::std::collections::BTreeMap<
-                String,
-                ::switchboard_runtime::serde_json::Value,
-            >,
-        >,
-    }
-    impl RequestBuilder {
-        /// The id of the call to transfer (the `{id}` of the request URL `/api/v2/me/calls/{id}`).
-        ///
-        /// Required: `build` fails without it.
-        pub fn id(mut self, value: impl Into<String>) -> Self {
-            self.id = Some(value.into());
-            self
-        }
-        /// A JSON object that includes the number to be dialed. Required: `build` fails without it.
-        pub fn destination(
-            mut self,
-            value: impl Into<super::types::Destination>,
-        ) -> Self {
-            self.destination = Some(value.into());
-            self
-        }
-        /// An optional parameter that is used by Web Services to set the location attribute for the corresponding T-Server requests.
-        ///
-        /// Optional.
-        pub fn location(
-            mut self,
-            value: impl Into<::switchboard_runtime::serde_json::Value>,
-        ) -> Self {
-            self.location = Some(value.into());
-            self
-        }
-        /// An optional JSON object that includes key/value data to be included with the call. Optional.
-        pub fn user_data(
-            mut self,
-            value: impl Into<
-                ::std::collections::BTreeMap<
-                    String,
-                    ::switchboard_runtime::serde_json::Value,
-                >,
-            >,
-        ) -> Self {
-            self.user_data = Some(value.into());
-            self
-        }
-        /// The request, once every required value is set and every constraint holds.
-        #[inline]
-        pub fn build(self) -> Result<Request, BuildError> {
-            let request = Request {
-                id: BuildError::require(self.id, "id")?,
-                destination: BuildError::require(self.destination, "destination")?,
-                location: self.location,
-                user_data: self.user_data,
-            };
-            request.validate()?;
-            Ok(request)
-        }
-        /// Builds the request and calls it with `client` in one step (a build error is
-        /// the call's `Error::Build`); the future owns a clone of the client.
-        #[inline]
-        pub fn send(
-            self,
-            client: &super::Client,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<Output, Error>,
-        > + Send + 'static {
-            client.core.call_built(self.build())
-        }
-    }
+    ::switchboard_runtime::request_builder!(
+        RequestBuilder => Request { #[doc =
+        " The id of the call to transfer (the `{id}` of the request URL `/api/v2/me/calls/{id}`)."]
+        #[doc = " "] #[doc = " Required: `build` fails without it."] id : String =
+        required("id"), #[doc =
+        " A JSON object that includes the number to be dialed. Required: `build` fails without it."]
+        destination : super::types::Destination = required("destination"), #[doc =
+        " An optional parameter that is used by Web Services to set the location attribute for the corresponding T-Server requests."]
+        #[doc = " "] #[doc = " Optional."] location :
+        ::switchboard_runtime::serde_json::Value = optional, #[doc =
+        " An optional JSON object that includes key/value data to be included with the call. Optional."]
+        user_data : ::std::collections::BTreeMap < String,
+        ::switchboard_runtime::serde_json::Value > = optional }
+    );
     ::switchboard_runtime::operation!(
         Request => Output, Error, parse_response,
         ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
@@ -3481,24 +2809,8 @@ pub mod single_step_transfer {
         pub envelope: Option<super::ResponseEnvelope>,
     }
     ::switchboard_runtime::wire_object!(Output { skip envelope = "" });
-    /// Why a call of this endpoint failed: one variant per documented code, then the
-    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
-    #[derive(Debug)]
-    #[non_exhaustive]
-    pub enum Error {
-        /// A service-wide documented code that the endpoint's page does not list.
-        Service(::switchboard_runtime::response::ApiError),
-        /// A code or HTTP status the documentation does not list; the raw response is kept.
-        Undocumented(::switchboard_runtime::response::ApiError),
-        /// The response body could not be decoded; the raw response is kept.
-        Decode(::switchboard_runtime::response::DecodeError),
-        /// The request broke a documented constraint and was not sent.
-        Build(BuildError),
-        /// The request could not be sent (transport or credentials).
-        Send(::switchboard_runtime::auth::SendError),
-    }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, {}
+        enum Error, ID, ERRORS, super::ERRORS, super::ServiceCode, {}
     );
 }
 #[rustfmt::skip]
@@ -3547,11 +2859,6 @@ pub mod start_call_recording {
         pub id: String,
     }
     impl Request {
-        /// A builder; `build` checks required values and documented constraints.
-        #[inline]
-        pub fn builder() -> RequestBuilder {
-            RequestBuilder::default()
-        }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
@@ -3577,40 +2884,12 @@ pub mod start_call_recording {
             parts.finish()
         }
     }
-    /// Builds a [`Request`].
-    #[derive(Clone, Debug, Default)]
-    pub struct RequestBuilder {
-        id: Option<String>,
-    }
-    impl RequestBuilder {
-        /// The id of the call to record (the `{id}` of the request URL `/api/v2/me/calls/{id}`).
-        ///
-        /// Required: `build` fails without it.
-        pub fn id(mut self, value: impl Into<String>) -> Self {
-            self.id = Some(value.into());
-            self
-        }
-        /// The request, once every required value is set and every constraint holds.
-        #[inline]
-        pub fn build(self) -> Result<Request, BuildError> {
-            let request = Request {
-                id: BuildError::require(self.id, "id")?,
-            };
-            request.validate()?;
-            Ok(request)
-        }
-        /// Builds the request and calls it with `client` in one step (a build error is
-        /// the call's `Error::Build`); the future owns a clone of the client.
-        #[inline]
-        pub fn send(
-            self,
-            client: &super::Client,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<Output, Error>,
-        > + Send + 'static {
-            client.core.call_built(self.build())
-        }
-    }
+    ::switchboard_runtime::request_builder!(
+        RequestBuilder => Request { #[doc =
+        " The id of the call to record (the `{id}` of the request URL `/api/v2/me/calls/{id}`)."]
+        #[doc = " "] #[doc = " Required: `build` fails without it."] id : String =
+        required("id") }
+    );
     ::switchboard_runtime::operation!(
         Request => Output, Error, parse_response,
         ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
@@ -3651,24 +2930,8 @@ pub mod start_call_recording {
         pub envelope: Option<super::ResponseEnvelope>,
     }
     ::switchboard_runtime::wire_object!(Output { skip envelope = "" });
-    /// Why a call of this endpoint failed: one variant per documented code, then the
-    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
-    #[derive(Debug)]
-    #[non_exhaustive]
-    pub enum Error {
-        /// A service-wide documented code that the endpoint's page does not list.
-        Service(::switchboard_runtime::response::ApiError),
-        /// A code or HTTP status the documentation does not list; the raw response is kept.
-        Undocumented(::switchboard_runtime::response::ApiError),
-        /// The response body could not be decoded; the raw response is kept.
-        Decode(::switchboard_runtime::response::DecodeError),
-        /// The request broke a documented constraint and was not sent.
-        Build(BuildError),
-        /// The request could not be sent (transport or credentials).
-        Send(::switchboard_runtime::auth::SendError),
-    }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, {}
+        enum Error, ID, ERRORS, super::ERRORS, super::ServiceCode, {}
     );
 }
 #[rustfmt::skip]
@@ -3750,11 +3013,6 @@ pub mod start_contact_center_session {
         pub queue: Option<::switchboard_runtime::serde_json::Value>,
     }
     impl Request {
-        /// A builder; `build` checks required values and documented constraints.
-        #[inline]
-        pub fn builder() -> RequestBuilder {
-            RequestBuilder::default()
-        }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
@@ -3792,82 +3050,22 @@ pub mod start_contact_center_session {
             parts.finish()
         }
     }
-    /// Builds a [`Request`].
-    #[derive(Clone, Debug, Default)]
-    pub struct RequestBuilder {
-        channels: Option<Vec<String>>,
-        place: Option<String>,
-        device_path: Option<String>,
-        login_code: Option<::switchboard_runtime::serde_json::Value>,
-        queue: Option<::switchboard_runtime::serde_json::Value>,
-    }
-    impl RequestBuilder {
-        /// An array of channels the agent uses in the session. Valid channel names are voice and any valid multimedia channel (for example, email, chat, workitem, IM session). If an error occurs on a given channel, Web Services returns a response with the error statusCode and information about what went wrong. For example, if you StartContactCenterSession with voice and chat and your Interaction Server is out of service, Web Services returns a partial success statusCode of 7. The successful part of the operation (voice) returns statusCode:0 while the failed part of the operation (chat) returns a statusCode and statusMessage that provide information about why it failed. If all channel operations fail, Web Services only returns a statusCode and statusMessage for one of the channels.
-        ///
-        /// Required: `build` fails without it.
-        pub fn channels(mut self, value: impl Into<Vec<String>>) -> Self {
-            self.channels = Some(value.into());
-            self
-        }
-        /// This optional parameter specifies the place that should be used for the session. If not specified, then Web Services uses the default place for the agent. If specified and the place contains one device, then Web Services logs in the user on that device for the duration of the session. If the place contains more than one device, then Web Services logs in the user on the ACDPosition. In this scenario, if the place doesn't contain an ACDPosition or if it has multiple ACDPositions, then the StartContactCenterSession operation fails. Note: If there are multiple ACDPositions, you should specify the devicePath. When the client ends the session, Web Services restores the default dev…
-        ///
-        /// Optional.
-        pub fn place(mut self, value: impl Into<String>) -> Self {
-            self.place = Some(value.into());
-            self
-        }
-        /// Named in the `place` description ("If there are multiple ACDPositions, you should specify the devicePath"); its own table row is beyond the cut in the stored copy.
-        ///
-        /// Optional.
-        pub fn device_path(mut self, value: impl Into<String>) -> Self {
-            self.device_path = Some(value.into());
-            self
-        }
-        /// optional attribute that specifies the agent login to use in the operation. (8.5.0 Presence page, <https://docs.genesys.com/Documentation/HTCC/8.5.0/API/AsyncTelephonyOpsPresence>)
-        ///
-        /// Optional.
-        pub fn login_code(
-            mut self,
-            value: impl Into<::switchboard_runtime::serde_json::Value>,
-        ) -> Self {
-            self.login_code = Some(value.into());
-            self
-        }
-        /// optional attribute that specifies the queue number. (8.5.0 Presence page, <https://docs.genesys.com/Documentation/HTCC/8.5.0/API/AsyncTelephonyOpsPresence>)
-        ///
-        /// Optional.
-        pub fn queue(
-            mut self,
-            value: impl Into<::switchboard_runtime::serde_json::Value>,
-        ) -> Self {
-            self.queue = Some(value.into());
-            self
-        }
-        /// The request, once every required value is set and every constraint holds.
-        #[inline]
-        pub fn build(self) -> Result<Request, BuildError> {
-            let request = Request {
-                channels: BuildError::require(self.channels, "channels")?,
-                place: self.place,
-                device_path: self.device_path,
-                login_code: self.login_code,
-                queue: self.queue,
-            };
-            request.validate()?;
-            Ok(request)
-        }
-        /// Builds the request and calls it with `client` in one step (a build error is
-        /// the call's `Error::Build`); the future owns a clone of the client.
-        #[inline]
-        pub fn send(
-            self,
-            client: &super::Client,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<Output, Error>,
-        > + Send + 'static {
-            client.core.call_built(self.build())
-        }
-    }
+    ::switchboard_runtime::request_builder!(
+        RequestBuilder => Request { #[doc =
+        " An array of channels the agent uses in the session. Valid channel names are voice and any valid multimedia channel (for example, email, chat, workitem, IM session). If an error occurs on a given channel, Web Services returns a response with the error statusCode and information about what went wrong. For example, if you StartContactCenterSession with voice and chat and your Interaction Server is out of service, Web Services returns a partial success statusCode of 7. The successful part of the operation (voice) returns statusCode:0 while the failed part of the operation (chat) returns a statusCode and statusMessage that provide information about why it failed. If all channel operations fail, Web Services only returns a statusCode and statusMessage for one of the channels."]
+        #[doc = " "] #[doc = " Required: `build` fails without it."] channels : Vec <
+        String > = required("channels"), #[doc =
+        " This optional parameter specifies the place that should be used for the session. If not specified, then Web Services uses the default place for the agent. If specified and the place contains one device, then Web Services logs in the user on that device for the duration of the session. If the place contains more than one device, then Web Services logs in the user on the ACDPosition. In this scenario, if the place doesn't contain an ACDPosition or if it has multiple ACDPositions, then the StartContactCenterSession operation fails. Note: If there are multiple ACDPositions, you should specify the devicePath. When the client ends the session, Web Services restores the default dev…"]
+        #[doc = " "] #[doc = " Optional."] place : String = optional, #[doc =
+        " Named in the `place` description (\"If there are multiple ACDPositions, you should specify the devicePath\"); its own table row is beyond the cut in the stored copy."]
+        #[doc = " "] #[doc = " Optional."] device_path : String = optional, #[doc =
+        " optional attribute that specifies the agent login to use in the operation. (8.5.0 Presence page, <https://docs.genesys.com/Documentation/HTCC/8.5.0/API/AsyncTelephonyOpsPresence>)"]
+        #[doc = " "] #[doc = " Optional."] login_code :
+        ::switchboard_runtime::serde_json::Value = optional, #[doc =
+        " optional attribute that specifies the queue number. (8.5.0 Presence page, <https://docs.genesys.com/Documentation/HTCC/8.5.0/API/AsyncTelephonyOpsPresence>)"]
+        #[doc = " "] #[doc = " Optional."] queue :
+        ::switchboard_runtime::serde_json::Value = optional }
+    );
     ::switchboard_runtime::operation!(
         Request => Output, Error, parse_response,
         ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
@@ -3908,29 +3106,11 @@ pub mod start_contact_center_session {
         pub envelope: Option<super::ResponseEnvelope>,
     }
     ::switchboard_runtime::wire_object!(Output { skip envelope = "" });
-    /// Why a call of this endpoint failed: one variant per documented code, then the
-    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
-    #[derive(Debug)]
-    #[non_exhaustive]
-    pub enum Error {
-        /// `7`
-        ///
-        /// For example, if you StartContactCenterSession with voice and chat and your Interaction Server is out of service, Web Services returns a partial success statusCode of 7.
-        #[doc(alias = "7")]
-        PartialSuccess(::switchboard_runtime::response::ApiError),
-        /// A service-wide documented code that the endpoint's page does not list.
-        Service(::switchboard_runtime::response::ApiError),
-        /// A code or HTTP status the documentation does not list; the raw response is kept.
-        Undocumented(::switchboard_runtime::response::ApiError),
-        /// The response body could not be decoded; the raw response is kept.
-        Decode(::switchboard_runtime::response::DecodeError),
-        /// The request broke a documented constraint and was not sent.
-        Build(BuildError),
-        /// The request could not be sent (transport or credentials).
-        Send(::switchboard_runtime::auth::SendError),
-    }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { "7" => PartialSuccess }
+        enum Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { #[doc = " `7`"]
+        #[doc = " "] #[doc =
+        " For example, if you StartContactCenterSession with voice and chat and your Interaction Server is out of service, Web Services returns a partial success statusCode of 7."]
+        #[doc(alias = "7")] "7" => PartialSuccess }
     );
 }
 #[rustfmt::skip]
@@ -4007,153 +3187,35 @@ impl Client {
             core: self.core.with_attempt_timeout(timeout),
         }
     }
-    /// Aux Work: Sets the current user to the NotReady state with a workmode of AuxWork. See [`aux_work`].
-    pub fn aux_work(
-        &self,
-        request: aux_work::Request,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<aux_work::Output, aux_work::Error>,
-    > + Send + 'static {
-        self.core.call_owned(request)
-    }
-    /// CompleteConference: Completes a previously initiated conference. See [`complete_conference`].
-    pub fn complete_conference(
-        &self,
-        request: complete_conference::Request,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            complete_conference::Output,
-            complete_conference::Error,
-        >,
-    > + Send + 'static {
-        self.core.call_owned(request)
-    }
-    /// Dial: Initiates a new outbound call to the specified destination. See [`dial`].
-    pub fn dial(
-        &self,
-        request: dial::Request,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<dial::Output, dial::Error>,
-    > + Send + 'static {
-        self.core.call_owned(request)
-    }
-    /// Hangup: Hangs up a call. See [`hangup`].
-    pub fn hangup(
-        &self,
-        request: hangup::Request,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<hangup::Output, hangup::Error>,
-    > + Send + 'static {
-        self.core.call_owned(request)
-    }
-    /// Hold: Places a call on hold. See [`hold`].
-    pub fn hold(
-        &self,
-        request: hold::Request,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<hold::Output, hold::Error>,
-    > + Send + 'static {
-        self.core.call_owned(request)
-    }
-    /// InitiateConference: Initiates a two-step conference to the specified destination.
-    ///
-    /// See [`initiate_conference`].
-    pub fn initiate_conference(
-        &self,
-        request: initiate_conference::Request,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            initiate_conference::Output,
-            initiate_conference::Error,
-        >,
-    > + Send + 'static {
-        self.core.call_owned(request)
-    }
-    /// InitiateTransfer: Initiates a two-step transfer to the specified destination.
-    ///
-    /// See [`initiate_transfer`].
-    pub fn initiate_transfer(
-        &self,
-        request: initiate_transfer::Request,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            initiate_transfer::Output,
-            initiate_transfer::Error,
-        >,
-    > + Send + 'static {
-        self.core.call_owned(request)
-    }
-    /// Not Ready: Sets the current user to the NotReady state. See [`not_ready`].
-    pub fn not_ready(
-        &self,
-        request: not_ready::Request,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<not_ready::Output, not_ready::Error>,
-    > + Send + 'static {
-        self.core.call_owned(request)
-    }
-    /// Ready: Sets the current user to the Ready state. See [`ready`].
-    pub fn ready(
-        &self,
-        request: ready::Request,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<ready::Output, ready::Error>,
-    > + Send + 'static {
-        self.core.call_owned(request)
-    }
-    /// RemoveParticipantFromConference: Removes the specified participant from the conference call.
-    ///
-    /// See [`remove_participant_from_conference`].
-    pub fn remove_participant_from_conference(
-        &self,
-        request: remove_participant_from_conference::Request,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            remove_participant_from_conference::Output,
-            remove_participant_from_conference::Error,
-        >,
-    > + Send + 'static {
-        self.core.call_owned(request)
-    }
-    /// SingleStepTransfer: Performs a single-step transfer to the specified destination.
-    ///
-    /// See [`single_step_transfer`].
-    pub fn single_step_transfer(
-        &self,
-        request: single_step_transfer::Request,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            single_step_transfer::Output,
-            single_step_transfer::Error,
-        >,
-    > + Send + 'static {
-        self.core.call_owned(request)
-    }
-    /// StartCallRecording: Starts call recording. See [`start_call_recording`].
-    pub fn start_call_recording(
-        &self,
-        request: start_call_recording::Request,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            start_call_recording::Output,
-            start_call_recording::Error,
-        >,
-    > + Send + 'static {
-        self.core.call_owned(request)
-    }
-    /// StartContactCenterSession: Initializes a session for the user with the provided parameters.
-    ///
-    /// See [`start_contact_center_session`].
-    pub fn start_contact_center_session(
-        &self,
-        request: start_contact_center_session::Request,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            start_contact_center_session::Output,
-            start_contact_center_session::Error,
-        >,
-    > + Send + 'static {
-        self.core.call_owned(request)
+    ::switchboard_runtime::client_methods! {
+        #[doc =
+        " Aux Work: Sets the current user to the NotReady state with a workmode of AuxWork. See [`aux_work`]."]
+        aux_work; #[doc =
+        " CompleteConference: Completes a previously initiated conference. See [`complete_conference`]."]
+        complete_conference; #[doc =
+        " Dial: Initiates a new outbound call to the specified destination. See [`dial`]."]
+        dial; #[doc = " Hangup: Hangs up a call. See [`hangup`]."] hangup; #[doc =
+        " Hold: Places a call on hold. See [`hold`]."] hold; #[doc =
+        " InitiateConference: Initiates a two-step conference to the specified destination."]
+        #[doc = " "] #[doc = " See [`initiate_conference`]."] initiate_conference; #[doc
+        =
+        " InitiateTransfer: Initiates a two-step transfer to the specified destination."]
+        #[doc = " "] #[doc = " See [`initiate_transfer`]."] initiate_transfer; #[doc =
+        " Not Ready: Sets the current user to the NotReady state. See [`not_ready`]."]
+        not_ready; #[doc =
+        " Ready: Sets the current user to the Ready state. See [`ready`]."] ready; #[doc
+        =
+        " RemoveParticipantFromConference: Removes the specified participant from the conference call."]
+        #[doc = " "] #[doc = " See [`remove_participant_from_conference`]."]
+        remove_participant_from_conference; #[doc =
+        " SingleStepTransfer: Performs a single-step transfer to the specified destination."]
+        #[doc = " "] #[doc = " See [`single_step_transfer`]."] single_step_transfer;
+        #[doc =
+        " StartCallRecording: Starts call recording. See [`start_call_recording`]."]
+        start_call_recording; #[doc =
+        " StartContactCenterSession: Initializes a session for the user with the provided parameters."]
+        #[doc = " "] #[doc = " See [`start_contact_center_session`]."]
+        start_contact_center_session;
     }
     /// Opens the event stream: a Bayeux session at `/notifications` (this client's auth applies), subscribed to `/v2/me/calls`, `/v2/me/devices`. Open it before the call whose events you await; drop it to stop. See [`events`] for an example.
     pub fn events(&self) -> events::EventStream {

@@ -2089,11 +2089,6 @@ pub mod answer_agent_conference {
         pub agent_id: String,
     }
     impl Request {
-        /// A builder; `build` checks required values and documented constraints.
-        #[inline]
-        pub fn builder() -> RequestBuilder {
-            RequestBuilder::default()
-        }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
@@ -2128,40 +2123,12 @@ pub mod answer_agent_conference {
             parts.finish()
         }
     }
-    /// Builds a [`Request`].
-    #[derive(Clone, Debug, Default)]
-    pub struct RequestBuilder {
-        agent_id: Option<String>,
-    }
-    impl RequestBuilder {
-        /// Agent ID. The value ranges from 101 to 59999.
-        ///
-        /// Required: `build` fails without it. Range: 101 to 59999.
-        pub fn agent_id(mut self, value: impl Into<String>) -> Self {
-            self.agent_id = Some(value.into());
-            self
-        }
-        /// The request, once every required value is set and every constraint holds.
-        #[inline]
-        pub fn build(self) -> Result<Request, BuildError> {
-            let request = Request {
-                agent_id: BuildError::require(self.agent_id, "agentid")?,
-            };
-            request.validate()?;
-            Ok(request)
-        }
-        /// Builds the request and calls it with `client` in one step (a build error is
-        /// the call's `Error::Build`); the future owns a clone of the client.
-        #[inline]
-        pub fn send(
-            self,
-            client: &super::Client,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<Output, Error>,
-        > + Send + 'static {
-            client.core.call_built(self.build())
-        }
-    }
+    ::switchboard_runtime::request_builder!(
+        RequestBuilder => Request { #[doc =
+        " Agent ID. The value ranges from 101 to 59999."] #[doc = " "] #[doc =
+        " Required: `build` fails without it. Range: 101 to 59999."] agent_id : String =
+        required("agentid") }
+    );
     ::switchboard_runtime::operation!(
         Request => Output, Error, parse_response,
         ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
@@ -2202,24 +2169,8 @@ pub mod answer_agent_conference {
         pub envelope: Option<super::ResponseEnvelope>,
     }
     ::switchboard_runtime::wire_object!(Output { skip envelope = "" });
-    /// Why a call of this endpoint failed: one variant per documented code, then the
-    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
-    #[derive(Debug)]
-    #[non_exhaustive]
-    pub enum Error {
-        /// A service-wide documented code that the endpoint's page does not list.
-        Service(::switchboard_runtime::response::ApiError),
-        /// A code or HTTP status the documentation does not list; the raw response is kept.
-        Undocumented(::switchboard_runtime::response::ApiError),
-        /// The response body could not be decoded; the raw response is kept.
-        Decode(::switchboard_runtime::response::DecodeError),
-        /// The request broke a documented constraint and was not sent.
-        Build(BuildError),
-        /// The request could not be sent (transport or credentials).
-        Send(::switchboard_runtime::auth::SendError),
-    }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, {}
+        enum Error, ID, ERRORS, super::ERRORS, super::ServiceCode, {}
     );
 }
 #[rustfmt::skip]
@@ -2307,11 +2258,6 @@ pub mod answer_call {
         pub call_id: Option<String>,
     }
     impl Request {
-        /// A builder; `build` checks required values and documented constraints.
-        #[inline]
-        pub fn builder() -> RequestBuilder {
-            RequestBuilder::default()
-        }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
@@ -2349,49 +2295,14 @@ pub mod answer_call {
             parts.finish()
         }
     }
-    /// Builds a [`Request`].
-    #[derive(Clone, Debug, Default)]
-    pub struct RequestBuilder {
-        agent_id: Option<String>,
-        call_id: Option<String>,
-    }
-    impl RequestBuilder {
-        /// Agent ID. The value ranges from 101 to 59999.
-        ///
-        /// Required: `build` fails without it. Range: 101 to 59999.
-        pub fn agent_id(mut self, value: impl Into<String>) -> Self {
-            self.agent_id = Some(value.into());
-            self
-        }
-        /// Call ID. During a multimedia call, multiple call IDs exist. The call ID must be carried in the call response.
-        ///
-        /// Optional.
-        pub fn call_id(mut self, value: impl Into<String>) -> Self {
-            self.call_id = Some(value.into());
-            self
-        }
-        /// The request, once every required value is set and every constraint holds.
-        #[inline]
-        pub fn build(self) -> Result<Request, BuildError> {
-            let request = Request {
-                agent_id: BuildError::require(self.agent_id, "agentid")?,
-                call_id: self.call_id,
-            };
-            request.validate()?;
-            Ok(request)
-        }
-        /// Builds the request and calls it with `client` in one step (a build error is
-        /// the call's `Error::Build`); the future owns a clone of the client.
-        #[inline]
-        pub fn send(
-            self,
-            client: &super::Client,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<Output, Error>,
-        > + Send + 'static {
-            client.core.call_built(self.build())
-        }
-    }
+    ::switchboard_runtime::request_builder!(
+        RequestBuilder => Request { #[doc =
+        " Agent ID. The value ranges from 101 to 59999."] #[doc = " "] #[doc =
+        " Required: `build` fails without it. Range: 101 to 59999."] agent_id : String =
+        required("agentid"), #[doc =
+        " Call ID. During a multimedia call, multiple call IDs exist. The call ID must be carried in the call response."]
+        #[doc = " "] #[doc = " Optional."] call_id : String = optional }
+    );
     ::switchboard_runtime::operation!(
         Request => Output, Error, parse_response,
         ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
@@ -2432,39 +2343,16 @@ pub mod answer_call {
         pub envelope: Option<super::ResponseEnvelope>,
     }
     ::switchboard_runtime::wire_object!(Output { skip envelope = "" });
-    /// Why a call of this endpoint failed: one variant per documented code, then the
-    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
-    #[derive(Debug)]
-    #[non_exhaustive]
-    pub enum Error {
-        /// `100-006`
-        ///
-        /// The agent has not signed in (also returned on a GUID mismatch).
-        #[doc(alias = "100-006")]
-        NotSignedIn(::switchboard_runtime::response::ApiError),
-        /// `100-007`
-        ///
-        /// Exception during the agent operation (WAS resource or internal error).
-        #[doc(alias = "100-007")]
-        AgentOperationException(::switchboard_runtime::response::ApiError),
-        /// `200-002`
-        ///
-        /// Listed on this page without a meaning; no page retrieved defines 200-002 (UNCONFIRMED).
-        E200_002(::switchboard_runtime::response::ApiError),
-        /// A service-wide documented code that the endpoint's page does not list.
-        Service(::switchboard_runtime::response::ApiError),
-        /// A code or HTTP status the documentation does not list; the raw response is kept.
-        Undocumented(::switchboard_runtime::response::ApiError),
-        /// The response body could not be decoded; the raw response is kept.
-        Decode(::switchboard_runtime::response::DecodeError),
-        /// The request broke a documented constraint and was not sent.
-        Build(BuildError),
-        /// The request could not be sent (transport or credentials).
-        Send(::switchboard_runtime::auth::SendError),
-    }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { "100-006" => NotSignedIn,
-        "100-007" => AgentOperationException, "200-002" => E200_002 }
+        enum Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { #[doc =
+        " `100-006`"] #[doc = " "] #[doc =
+        " The agent has not signed in (also returned on a GUID mismatch)."] #[doc(alias =
+        "100-006")] "100-006" => NotSignedIn, #[doc = " `100-007`"] #[doc = " "] #[doc =
+        " Exception during the agent operation (WAS resource or internal error)."]
+        #[doc(alias = "100-007")] "100-007" => AgentOperationException, #[doc =
+        " `200-002`"] #[doc = " "] #[doc =
+        " Listed on this page without a meaning; no page retrieved defines 200-002 (UNCONFIRMED)."]
+        "200-002" => E200_002 }
     );
 }
 #[rustfmt::skip]
@@ -2552,11 +2440,6 @@ pub mod batch_add_participants {
         pub caller: Option<String>,
     }
     impl Request {
-        /// A builder; `build` checks required values and documented constraints.
-        #[inline]
-        pub fn builder() -> RequestBuilder {
-            RequestBuilder::default()
-        }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
@@ -2632,97 +2515,34 @@ pub mod batch_add_participants {
             parts.finish()
         }
     }
-    /// Builds a [`Request`].
-    #[derive(Clone, Debug, Default)]
-    pub struct RequestBuilder {
-        agent_id: Option<String>,
-        addresses: Option<Vec<BatchAddParticipantsRequestAddressesItem>>,
-        beep_tone: Option<bool>,
-        play_mode: Option<BatchAddParticipantsPlayMode>,
-        voice_path: Option<String>,
-        caller: Option<String>,
-    }
-    impl RequestBuilder {
-        /// Agent ID. The value ranges from 101 to 59999.
-        ///
-        /// Required: `build` fails without it. Range: 101 to 59999.
-        pub fn agent_id(mut self, value: impl Into<String>) -> Self {
-            self.agent_id = Some(value.into());
-            self
+    ::switchboard_runtime::request_builder!(
+        RequestBuilder => Request { #[doc =
+        " Agent ID. The value ranges from 101 to 59999."] #[doc = " "] #[doc =
+        " Required: `build` fails without it. Range: 101 to 59999."] agent_id : String =
+        required("agentid"), #[doc =
+        " 批量邀请的与会者信息。数组最大长度为120。该对象的参数说明请参考表4"]
+        #[doc = " "] #[doc =
+        " The participants to invite; at most 120 entries (object described in table 4)."]
+        #[doc = " "] #[doc = " Required: `build` fails without it. Length: at most 120."]
+        addresses : Vec < BatchAddParticipantsRequestAddressesItem > =
+        required("addresses"), #[doc =
+        " 有用户加入会议时是否对该用户播放欢迎语。默认值为false。"]
+        #[doc = " "] #[doc =
+        " Whether a welcome message is played to a user who joins the conference. Default false."]
+        #[doc = " "] #[doc = " Optional."] beep_tone : bool = optional, #[doc =
+        " 放音模式。2:播放指定文件音。默认值为2。 Voice playback mode. 2: play the specified voice file. Default 2. Optional."]
+        play_mode : BatchAddParticipantsPlayMode = optional, #[doc =
+        " 文件绝对路径名。文件格式为: 盘符/conf/vdn编号/放音文件名,例如: y:/conf/120/1136287.V3 当“BeepTone”设置为“true”时,此参数必须设置并且playMode需要为2;当“BeepTone”设置为“false”时,此参数设置无效。最大长度为127个字符。"]
+        #[doc = " "] #[doc =
+        " Absolute path of the voice file, e.g. y:/conf/120/1136287.V3. Required (with playMode 2) when beepTone is true; ignored when beepTone is false. At most 127 characters."]
+        #[doc = " "] #[doc = " Optional. Length: at most 127."] voice_path : String =
+        optional, #[doc =
+        " 主叫号码。在VDN有号码限制的情况,需要号码在限制范围内。最大长度为24个字符。"]
+        #[doc = " "] #[doc =
+        " Calling number; when the VDN restricts numbers it must be within the restriction. At most 24 characters."]
+        #[doc = " "] #[doc = " Optional. Length: at most 24."] caller : String = optional
         }
-        /// 批量邀请的与会者信息。数组最大长度为120。该对象的参数说明请参考表4
-        ///
-        /// The participants to invite; at most 120 entries (object described in table 4).
-        ///
-        /// Required: `build` fails without it. Length: at most 120.
-        pub fn addresses(
-            mut self,
-            value: impl Into<Vec<BatchAddParticipantsRequestAddressesItem>>,
-        ) -> Self {
-            self.addresses = Some(value.into());
-            self
-        }
-        /// 有用户加入会议时是否对该用户播放欢迎语。默认值为false。
-        ///
-        /// Whether a welcome message is played to a user who joins the conference. Default false.
-        ///
-        /// Optional.
-        pub fn beep_tone(mut self, value: impl Into<bool>) -> Self {
-            self.beep_tone = Some(value.into());
-            self
-        }
-        /// 放音模式。2:播放指定文件音。默认值为2。 Voice playback mode. 2: play the specified voice file. Default 2. Optional.
-        pub fn play_mode(
-            mut self,
-            value: impl Into<BatchAddParticipantsPlayMode>,
-        ) -> Self {
-            self.play_mode = Some(value.into());
-            self
-        }
-        /// 文件绝对路径名。文件格式为: 盘符/conf/vdn编号/放音文件名,例如: y:/conf/120/1136287.V3 当“BeepTone”设置为“true”时,此参数必须设置并且playMode需要为2;当“BeepTone”设置为“false”时,此参数设置无效。最大长度为127个字符。
-        ///
-        /// Absolute path of the voice file, e.g. y:/conf/120/1136287.V3. Required (with playMode 2) when beepTone is true; ignored when beepTone is false. At most 127 characters.
-        ///
-        /// Optional. Length: at most 127.
-        pub fn voice_path(mut self, value: impl Into<String>) -> Self {
-            self.voice_path = Some(value.into());
-            self
-        }
-        /// 主叫号码。在VDN有号码限制的情况,需要号码在限制范围内。最大长度为24个字符。
-        ///
-        /// Calling number; when the VDN restricts numbers it must be within the restriction. At most 24 characters.
-        ///
-        /// Optional. Length: at most 24.
-        pub fn caller(mut self, value: impl Into<String>) -> Self {
-            self.caller = Some(value.into());
-            self
-        }
-        /// The request, once every required value is set and every constraint holds.
-        #[inline]
-        pub fn build(self) -> Result<Request, BuildError> {
-            let request = Request {
-                agent_id: BuildError::require(self.agent_id, "agentid")?,
-                addresses: BuildError::require(self.addresses, "addresses")?,
-                beep_tone: self.beep_tone,
-                play_mode: self.play_mode,
-                voice_path: self.voice_path,
-                caller: self.caller,
-            };
-            request.validate()?;
-            Ok(request)
-        }
-        /// Builds the request and calls it with `client` in one step (a build error is
-        /// the call's `Error::Build`); the future owns a clone of the client.
-        #[inline]
-        pub fn send(
-            self,
-            client: &super::Client,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<Output, Error>,
-        > + Send + 'static {
-            client.core.call_built(self.build())
-        }
-    }
+    );
     ::switchboard_runtime::operation!(
         Request => Output, Error, parse_response,
         ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
@@ -2763,24 +2583,8 @@ pub mod batch_add_participants {
         pub envelope: Option<super::ResponseEnvelope>,
     }
     ::switchboard_runtime::wire_object!(Output { skip envelope = "" });
-    /// Why a call of this endpoint failed: one variant per documented code, then the
-    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
-    #[derive(Debug)]
-    #[non_exhaustive]
-    pub enum Error {
-        /// A service-wide documented code that the endpoint's page does not list.
-        Service(::switchboard_runtime::response::ApiError),
-        /// A code or HTTP status the documentation does not list; the raw response is kept.
-        Undocumented(::switchboard_runtime::response::ApiError),
-        /// The response body could not be decoded; the raw response is kept.
-        Decode(::switchboard_runtime::response::DecodeError),
-        /// The request broke a documented constraint and was not sent.
-        Build(BuildError),
-        /// The request could not be sent (transport or credentials).
-        Send(::switchboard_runtime::auth::SendError),
-    }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, {}
+        enum Error, ID, ERRORS, super::ERRORS, super::ServiceCode, {}
     );
     /// Documented values; others are kept as received.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -2983,11 +2787,6 @@ pub mod batch_remove_participants {
         pub addresses: Vec<BatchRemoveParticipantsRequestAddressesItem>,
     }
     impl Request {
-        /// A builder; `build` checks required values and documented constraints.
-        #[inline]
-        pub fn builder() -> RequestBuilder {
-            RequestBuilder::default()
-        }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
@@ -3033,54 +2832,18 @@ pub mod batch_remove_participants {
             parts.finish()
         }
     }
-    /// Builds a [`Request`].
-    #[derive(Clone, Debug, Default)]
-    pub struct RequestBuilder {
-        agent_id: Option<String>,
-        addresses: Option<Vec<BatchRemoveParticipantsRequestAddressesItem>>,
-    }
-    impl RequestBuilder {
-        /// Agent ID. The value ranges from 101 to 59999.
-        ///
-        /// Required: `build` fails without it. Range: 101 to 59999.
-        pub fn agent_id(mut self, value: impl Into<String>) -> Self {
-            self.agent_id = Some(value.into());
-            self
-        }
-        /// 批量删除的与会者信息。数组最大长度为30。该对象的参数说明请参考表4
-        ///
-        /// The participants to delete; at most 30 entries (AgentConfAddressExParam objects, table 4).
-        ///
-        /// Required: `build` fails without it. Length: at most 30.
-        pub fn addresses(
-            mut self,
-            value: impl Into<Vec<BatchRemoveParticipantsRequestAddressesItem>>,
-        ) -> Self {
-            self.addresses = Some(value.into());
-            self
-        }
-        /// The request, once every required value is set and every constraint holds.
-        #[inline]
-        pub fn build(self) -> Result<Request, BuildError> {
-            let request = Request {
-                agent_id: BuildError::require(self.agent_id, "agentid")?,
-                addresses: BuildError::require(self.addresses, "addresses")?,
-            };
-            request.validate()?;
-            Ok(request)
-        }
-        /// Builds the request and calls it with `client` in one step (a build error is
-        /// the call's `Error::Build`); the future owns a clone of the client.
-        #[inline]
-        pub fn send(
-            self,
-            client: &super::Client,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<Output, Error>,
-        > + Send + 'static {
-            client.core.call_built(self.build())
-        }
-    }
+    ::switchboard_runtime::request_builder!(
+        RequestBuilder => Request { #[doc =
+        " Agent ID. The value ranges from 101 to 59999."] #[doc = " "] #[doc =
+        " Required: `build` fails without it. Range: 101 to 59999."] agent_id : String =
+        required("agentid"), #[doc =
+        " 批量删除的与会者信息。数组最大长度为30。该对象的参数说明请参考表4"]
+        #[doc = " "] #[doc =
+        " The participants to delete; at most 30 entries (AgentConfAddressExParam objects, table 4)."]
+        #[doc = " "] #[doc = " Required: `build` fails without it. Length: at most 30."]
+        addresses : Vec < BatchRemoveParticipantsRequestAddressesItem > =
+        required("addresses") }
+    );
     ::switchboard_runtime::operation!(
         Request => Output, Error, parse_response,
         ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
@@ -3132,24 +2895,8 @@ pub mod batch_remove_participants {
         Output { optional no_exist_participants = "noExistParticipants", skip envelope =
         "" }
     );
-    /// Why a call of this endpoint failed: one variant per documented code, then the
-    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
-    #[derive(Debug)]
-    #[non_exhaustive]
-    pub enum Error {
-        /// A service-wide documented code that the endpoint's page does not list.
-        Service(::switchboard_runtime::response::ApiError),
-        /// A code or HTTP status the documentation does not list; the raw response is kept.
-        Undocumented(::switchboard_runtime::response::ApiError),
-        /// The response body could not be decoded; the raw response is kept.
-        Decode(::switchboard_runtime::response::DecodeError),
-        /// The request broke a documented constraint and was not sent.
-        Build(BuildError),
-        /// The request could not be sent (transport or credentials).
-        Send(::switchboard_runtime::auth::SendError),
-    }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, {}
+        enum Error, ID, ERRORS, super::ERRORS, super::ServiceCode, {}
     );
     /// Documented values; others are kept as received.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -3365,11 +3112,6 @@ pub mod change_participant_mode {
         pub address: String,
     }
     impl Request {
-        /// A builder; `build` checks required values and documented constraints.
-        #[inline]
-        pub fn builder() -> RequestBuilder {
-            RequestBuilder::default()
-        }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
@@ -3418,77 +3160,24 @@ pub mod change_participant_mode {
             parts.finish()
         }
     }
-    /// Builds a [`Request`].
-    #[derive(Clone, Debug, Default)]
-    pub struct RequestBuilder {
-        agent_id: Option<String>,
-        attribute: Option<ChangeParticipantModeAttribute>,
-        address_type: Option<ChangeParticipantModeAddressType>,
-        address: Option<String>,
-    }
-    impl RequestBuilder {
-        /// Agent ID. The value ranges from 101 to 59999.
-        ///
-        /// Required: `build` fails without it. Range: 101 to 59999.
-        pub fn agent_id(mut self, value: impl Into<String>) -> Self {
-            self.agent_id = Some(value.into());
-            self
-        }
-        /// 与会者属性。1:只能听,不能说。2:只能说,不能听。3:既能听,也能说。4:不能听,不能说。
-        ///
-        /// Participant attribute. 1: listen only; 2: talk only; 3: listen and talk; 4: neither.
-        ///
-        /// Required: `build` fails without it.
-        pub fn attribute(
-            mut self,
-            value: impl Into<ChangeParticipantModeAttribute>,
-        ) -> Self {
-            self.attribute = Some(value.into());
-            self
-        }
-        /// 地址类型。6:电话号码 9:座席工号
-        ///
-        /// Address type. 6: phone number; 9: agent ID.
-        ///
-        /// Required: `build` fails without it.
-        pub fn address_type(
-            mut self,
-            value: impl Into<ChangeParticipantModeAddressType>,
-        ) -> Self {
-            self.address_type = Some(value.into());
-            self
-        }
-        /// 地址标识,即电话号码或座席工号。最大长度为24字节。 Address, that is, the phone number or agent ID. At most 24 bytes.
-        ///
-        /// Required: `build` fails without it. Length: at most 24.
-        pub fn address(mut self, value: impl Into<String>) -> Self {
-            self.address = Some(value.into());
-            self
-        }
-        /// The request, once every required value is set and every constraint holds.
-        #[inline]
-        pub fn build(self) -> Result<Request, BuildError> {
-            let request = Request {
-                agent_id: BuildError::require(self.agent_id, "agentid")?,
-                attribute: BuildError::require(self.attribute, "attribute")?,
-                address_type: BuildError::require(self.address_type, "addressType")?,
-                address: BuildError::require(self.address, "address")?,
-            };
-            request.validate()?;
-            Ok(request)
-        }
-        /// Builds the request and calls it with `client` in one step (a build error is
-        /// the call's `Error::Build`); the future owns a clone of the client.
-        #[inline]
-        pub fn send(
-            self,
-            client: &super::Client,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<Output, Error>,
-        > + Send + 'static {
-            client.core.call_built(self.build())
-        }
-    }
+    ::switchboard_runtime::request_builder!(
+        RequestBuilder => Request { #[doc =
+        " Agent ID. The value ranges from 101 to 59999."] #[doc = " "] #[doc =
+        " Required: `build` fails without it. Range: 101 to 59999."] agent_id : String =
+        required("agentid"), #[doc =
+        " 与会者属性。1:只能听,不能说。2:只能说,不能听。3:既能听,也能说。4:不能听,不能说。"]
+        #[doc = " "] #[doc =
+        " Participant attribute. 1: listen only; 2: talk only; 3: listen and talk; 4: neither."]
+        #[doc = " "] #[doc = " Required: `build` fails without it."] attribute :
+        ChangeParticipantModeAttribute = required("attribute"), #[doc =
+        " 地址类型。6:电话号码 9:座席工号"] #[doc = " "] #[doc =
+        " Address type. 6: phone number; 9: agent ID."] #[doc = " "] #[doc =
+        " Required: `build` fails without it."] address_type :
+        ChangeParticipantModeAddressType = required("addressType"), #[doc =
+        " 地址标识,即电话号码或座席工号。最大长度为24字节。 Address, that is, the phone number or agent ID. At most 24 bytes."]
+        #[doc = " "] #[doc = " Required: `build` fails without it. Length: at most 24."]
+        address : String = required("address") }
+    );
     ::switchboard_runtime::operation!(
         Request => Output, Error, parse_response,
         ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
@@ -3529,51 +3218,20 @@ pub mod change_participant_mode {
         pub envelope: Option<super::ResponseEnvelope>,
     }
     ::switchboard_runtime::wire_object!(Output { skip envelope = "" });
-    /// Why a call of this endpoint failed: one variant per documented code, then the
-    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
-    #[derive(Debug)]
-    #[non_exhaustive]
-    pub enum Error {
-        /// `000-002`
-        ///
-        /// The URL parameter or address is wrong, or an interface parameter is invalid.
-        #[doc(alias = "000-002")]
-        InvalidParameter(::switchboard_runtime::response::ApiError),
-        /// `100-006`
-        ///
-        /// The agent has not signed in (also returned on a GUID mismatch).
-        #[doc(alias = "100-006")]
-        NotSignedIn(::switchboard_runtime::response::ApiError),
-        /// `100-007`
-        ///
-        /// Exception during the agent operation (WAS resource or internal error).
-        #[doc(alias = "100-007")]
-        AgentOperationException(::switchboard_runtime::response::ApiError),
-        /// `101-001`
-        ///
-        /// The agent has no conference.
-        #[doc(alias = "101-001")]
-        NoConference(::switchboard_runtime::response::ApiError),
-        /// `101-002`
-        ///
-        /// The agent is not the chairperson.
-        #[doc(alias = "101-002")]
-        NotChair(::switchboard_runtime::response::ApiError),
-        /// A service-wide documented code that the endpoint's page does not list.
-        Service(::switchboard_runtime::response::ApiError),
-        /// A code or HTTP status the documentation does not list; the raw response is kept.
-        Undocumented(::switchboard_runtime::response::ApiError),
-        /// The response body could not be decoded; the raw response is kept.
-        Decode(::switchboard_runtime::response::DecodeError),
-        /// The request broke a documented constraint and was not sent.
-        Build(BuildError),
-        /// The request could not be sent (transport or credentials).
-        Send(::switchboard_runtime::auth::SendError),
-    }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { "000-002" =>
-        InvalidParameter, "100-006" => NotSignedIn, "100-007" => AgentOperationException,
-        "101-001" => NoConference, "101-002" => NotChair }
+        enum Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { #[doc =
+        " `000-002`"] #[doc = " "] #[doc =
+        " The URL parameter or address is wrong, or an interface parameter is invalid."]
+        #[doc(alias = "000-002")] "000-002" => InvalidParameter, #[doc = " `100-006`"]
+        #[doc = " "] #[doc =
+        " The agent has not signed in (also returned on a GUID mismatch)."] #[doc(alias =
+        "100-006")] "100-006" => NotSignedIn, #[doc = " `100-007`"] #[doc = " "] #[doc =
+        " Exception during the agent operation (WAS resource or internal error)."]
+        #[doc(alias = "100-007")] "100-007" => AgentOperationException, #[doc =
+        " `101-001`"] #[doc = " "] #[doc = " The agent has no conference."] #[doc(alias =
+        "101-001")] "101-001" => NoConference, #[doc = " `101-002`"] #[doc = " "] #[doc =
+        " The agent is not the chairperson."] #[doc(alias = "101-002")] "101-002" =>
+        NotChair }
     );
     /// Documented values; others are kept as received.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -3783,11 +3441,6 @@ pub mod connect_held_call {
         pub call_id: String,
     }
     impl Request {
-        /// A builder; `build` checks required values and documented constraints.
-        #[inline]
-        pub fn builder() -> RequestBuilder {
-            RequestBuilder::default()
-        }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
@@ -3823,47 +3476,14 @@ pub mod connect_held_call {
             parts.finish()
         }
     }
-    /// Builds a [`Request`].
-    #[derive(Clone, Debug, Default)]
-    pub struct RequestBuilder {
-        agent_id: Option<String>,
-        call_id: Option<String>,
-    }
-    impl RequestBuilder {
-        /// Agent ID. The value ranges from 101 to 59999.
-        ///
-        /// Required: `build` fails without it. Range: 101 to 59999.
-        pub fn agent_id(mut self, value: impl Into<String>) -> Self {
-            self.agent_id = Some(value.into());
-            self
-        }
-        /// Unique ID of a call. (呼叫唯一标识callid。) Required: `build` fails without it.
-        pub fn call_id(mut self, value: impl Into<String>) -> Self {
-            self.call_id = Some(value.into());
-            self
-        }
-        /// The request, once every required value is set and every constraint holds.
-        #[inline]
-        pub fn build(self) -> Result<Request, BuildError> {
-            let request = Request {
-                agent_id: BuildError::require(self.agent_id, "agentid")?,
-                call_id: BuildError::require(self.call_id, "callid")?,
-            };
-            request.validate()?;
-            Ok(request)
-        }
-        /// Builds the request and calls it with `client` in one step (a build error is
-        /// the call's `Error::Build`); the future owns a clone of the client.
-        #[inline]
-        pub fn send(
-            self,
-            client: &super::Client,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<Output, Error>,
-        > + Send + 'static {
-            client.core.call_built(self.build())
-        }
-    }
+    ::switchboard_runtime::request_builder!(
+        RequestBuilder => Request { #[doc =
+        " Agent ID. The value ranges from 101 to 59999."] #[doc = " "] #[doc =
+        " Required: `build` fails without it. Range: 101 to 59999."] agent_id : String =
+        required("agentid"), #[doc =
+        " Unique ID of a call. (呼叫唯一标识callid。) Required: `build` fails without it."]
+        call_id : String = required("callid") }
+    );
     ::switchboard_runtime::operation!(
         Request => Output, Error, parse_response,
         ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
@@ -3904,44 +3524,18 @@ pub mod connect_held_call {
         pub envelope: Option<super::ResponseEnvelope>,
     }
     ::switchboard_runtime::wire_object!(Output { skip envelope = "" });
-    /// Why a call of this endpoint failed: one variant per documented code, then the
-    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
-    #[derive(Debug)]
-    #[non_exhaustive]
-    pub enum Error {
-        /// `100-006`
-        ///
-        /// The agent has not signed in (also returned on a GUID mismatch).
-        #[doc(alias = "100-006")]
-        NotSignedIn(::switchboard_runtime::response::ApiError),
-        /// `100-007`
-        ///
-        /// Exception during the agent operation (WAS resource or internal error).
-        #[doc(alias = "100-007")]
-        AgentOperationException(::switchboard_runtime::response::ApiError),
-        /// `200-013`
-        ///
-        /// Listed on this page (错误结束码) without a meaning; no page retrieved defines 200-013 (UNCONFIRMED).
-        E200_013(::switchboard_runtime::response::ApiError),
-        /// `200-014`
-        ///
-        /// Listed on this page (错误结束码) without a meaning; no page retrieved defines 200-014 (UNCONFIRMED).
-        E200_014(::switchboard_runtime::response::ApiError),
-        /// A service-wide documented code that the endpoint's page does not list.
-        Service(::switchboard_runtime::response::ApiError),
-        /// A code or HTTP status the documentation does not list; the raw response is kept.
-        Undocumented(::switchboard_runtime::response::ApiError),
-        /// The response body could not be decoded; the raw response is kept.
-        Decode(::switchboard_runtime::response::DecodeError),
-        /// The request broke a documented constraint and was not sent.
-        Build(BuildError),
-        /// The request could not be sent (transport or credentials).
-        Send(::switchboard_runtime::auth::SendError),
-    }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { "100-006" => NotSignedIn,
-        "100-007" => AgentOperationException, "200-013" => E200_013, "200-014" =>
-        E200_014 }
+        enum Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { #[doc =
+        " `100-006`"] #[doc = " "] #[doc =
+        " The agent has not signed in (also returned on a GUID mismatch)."] #[doc(alias =
+        "100-006")] "100-006" => NotSignedIn, #[doc = " `100-007`"] #[doc = " "] #[doc =
+        " Exception during the agent operation (WAS resource or internal error)."]
+        #[doc(alias = "100-007")] "100-007" => AgentOperationException, #[doc =
+        " `200-013`"] #[doc = " "] #[doc =
+        " Listed on this page (错误结束码) without a meaning; no page retrieved defines 200-013 (UNCONFIRMED)."]
+        "200-013" => E200_013, #[doc = " `200-014`"] #[doc = " "] #[doc =
+        " Listed on this page (错误结束码) without a meaning; no page retrieved defines 200-014 (UNCONFIRMED)."]
+        "200-014" => E200_014 }
     );
 }
 #[rustfmt::skip]
@@ -4049,11 +3643,6 @@ pub mod disconnect_party {
         pub number: String,
     }
     impl Request {
-        /// A builder; `build` checks required values and documented constraints.
-        #[inline]
-        pub fn builder() -> RequestBuilder {
-            RequestBuilder::default()
-        }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
@@ -4108,51 +3697,18 @@ pub mod disconnect_party {
             parts.finish()
         }
     }
-    /// Builds a [`Request`].
-    #[derive(Clone, Debug, Default)]
-    pub struct RequestBuilder {
-        agent_id: Option<String>,
-        number: Option<String>,
-    }
-    impl RequestBuilder {
-        /// Agent ID. The value ranges from 101 to 59999.
-        ///
-        /// Required: `build` fails without it. Range: 101 to 59999.
-        pub fn agent_id(mut self, value: impl Into<String>) -> Self {
-            self.agent_id = Some(value.into());
-            self
-        }
-        /// 待释放的电话号码,取值范围:1-24位数字。内部求助时,座席操作挂断被求助座席{number}为座席工号,挂断座席本身{number}为该座席的软电话号码。被求助方只可主动挂断自己,不允许操作座席和用户。
-        ///
-        /// Phone number whose connection needs to be released, 1 to 24 digits. During an internal help call, to release the requested agent {number} is that agent's ID; to release the agent itself {number} is its softphone number. The requested party may only release itself, not the agent or the user.
-        ///
-        /// Required: `build` fails without it. Pattern: `^(?:[0-9]{1,24})$`.
-        pub fn number(mut self, value: impl Into<String>) -> Self {
-            self.number = Some(value.into());
-            self
-        }
-        /// The request, once every required value is set and every constraint holds.
-        #[inline]
-        pub fn build(self) -> Result<Request, BuildError> {
-            let request = Request {
-                agent_id: BuildError::require(self.agent_id, "agentid")?,
-                number: BuildError::require(self.number, "number")?,
-            };
-            request.validate()?;
-            Ok(request)
-        }
-        /// Builds the request and calls it with `client` in one step (a build error is
-        /// the call's `Error::Build`); the future owns a clone of the client.
-        #[inline]
-        pub fn send(
-            self,
-            client: &super::Client,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<Output, Error>,
-        > + Send + 'static {
-            client.core.call_built(self.build())
-        }
-    }
+    ::switchboard_runtime::request_builder!(
+        RequestBuilder => Request { #[doc =
+        " Agent ID. The value ranges from 101 to 59999."] #[doc = " "] #[doc =
+        " Required: `build` fails without it. Range: 101 to 59999."] agent_id : String =
+        required("agentid"), #[doc =
+        " 待释放的电话号码,取值范围:1-24位数字。内部求助时,座席操作挂断被求助座席{number}为座席工号,挂断座席本身{number}为该座席的软电话号码。被求助方只可主动挂断自己,不允许操作座席和用户。"]
+        #[doc = " "] #[doc =
+        " Phone number whose connection needs to be released, 1 to 24 digits. During an internal help call, to release the requested agent {number} is that agent's ID; to release the agent itself {number} is its softphone number. The requested party may only release itself, not the agent or the user."]
+        #[doc = " "] #[doc =
+        " Required: `build` fails without it. Pattern: `^(?:[0-9]{1,24})$`."] number :
+        String = required("number") }
+    );
     ::switchboard_runtime::operation!(
         Request => Output, Error, parse_response,
         ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
@@ -4193,49 +3749,20 @@ pub mod disconnect_party {
         pub envelope: Option<super::ResponseEnvelope>,
     }
     ::switchboard_runtime::wire_object!(Output { skip envelope = "" });
-    /// Why a call of this endpoint failed: one variant per documented code, then the
-    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
-    #[derive(Debug)]
-    #[non_exhaustive]
-    pub enum Error {
-        /// `100-006`
-        ///
-        /// The agent has not signed in (also returned on a GUID mismatch).
-        #[doc(alias = "100-006")]
-        NotSignedIn(::switchboard_runtime::response::ApiError),
-        /// `100-007`
-        ///
-        /// Exception during the agent operation (WAS resource or internal error).
-        #[doc(alias = "100-007")]
-        AgentOperationException(::switchboard_runtime::response::ApiError),
-        /// `200-023`
-        ///
-        /// Listed on this page without a meaning; no page retrieved defines 200-023 (UNCONFIRMED).
-        E200_023(::switchboard_runtime::response::ApiError),
-        /// `200-024`
-        ///
-        /// Listed on this page without a meaning; no page retrieved defines 200-024 (UNCONFIRMED).
-        E200_024(::switchboard_runtime::response::ApiError),
-        /// `200-204`
-        ///
-        /// Reported when releasing a number that is not in the last call, e.g. the held user during a two-party help call (from the page's description: "an error (200–204) will be reported").
-        #[doc(alias = "200-204")]
-        NotInLastCall(::switchboard_runtime::response::ApiError),
-        /// A service-wide documented code that the endpoint's page does not list.
-        Service(::switchboard_runtime::response::ApiError),
-        /// A code or HTTP status the documentation does not list; the raw response is kept.
-        Undocumented(::switchboard_runtime::response::ApiError),
-        /// The response body could not be decoded; the raw response is kept.
-        Decode(::switchboard_runtime::response::DecodeError),
-        /// The request broke a documented constraint and was not sent.
-        Build(BuildError),
-        /// The request could not be sent (transport or credentials).
-        Send(::switchboard_runtime::auth::SendError),
-    }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { "100-006" => NotSignedIn,
-        "100-007" => AgentOperationException, "200-023" => E200_023, "200-024" =>
-        E200_024, "200-204" => NotInLastCall }
+        enum Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { #[doc =
+        " `100-006`"] #[doc = " "] #[doc =
+        " The agent has not signed in (also returned on a GUID mismatch)."] #[doc(alias =
+        "100-006")] "100-006" => NotSignedIn, #[doc = " `100-007`"] #[doc = " "] #[doc =
+        " Exception during the agent operation (WAS resource or internal error)."]
+        #[doc(alias = "100-007")] "100-007" => AgentOperationException, #[doc =
+        " `200-023`"] #[doc = " "] #[doc =
+        " Listed on this page without a meaning; no page retrieved defines 200-023 (UNCONFIRMED)."]
+        "200-023" => E200_023, #[doc = " `200-024`"] #[doc = " "] #[doc =
+        " Listed on this page without a meaning; no page retrieved defines 200-024 (UNCONFIRMED)."]
+        "200-024" => E200_024, #[doc = " `200-204`"] #[doc = " "] #[doc =
+        " Reported when releasing a number that is not in the last call, e.g. the held user during a two-party help call (from the page's description: \"an error (200–204) will be reported\")."]
+        #[doc(alias = "200-204")] "200-204" => NotInLastCall }
     );
 }
 #[rustfmt::skip]
@@ -4293,11 +3820,6 @@ pub mod hold_call {
         pub agent_id: String,
     }
     impl Request {
-        /// A builder; `build` checks required values and documented constraints.
-        #[inline]
-        pub fn builder() -> RequestBuilder {
-            RequestBuilder::default()
-        }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
@@ -4332,40 +3854,12 @@ pub mod hold_call {
             parts.finish()
         }
     }
-    /// Builds a [`Request`].
-    #[derive(Clone, Debug, Default)]
-    pub struct RequestBuilder {
-        agent_id: Option<String>,
-    }
-    impl RequestBuilder {
-        /// Agent ID. The value ranges from 101 to 59999.
-        ///
-        /// Required: `build` fails without it. Range: 101 to 59999.
-        pub fn agent_id(mut self, value: impl Into<String>) -> Self {
-            self.agent_id = Some(value.into());
-            self
-        }
-        /// The request, once every required value is set and every constraint holds.
-        #[inline]
-        pub fn build(self) -> Result<Request, BuildError> {
-            let request = Request {
-                agent_id: BuildError::require(self.agent_id, "agentid")?,
-            };
-            request.validate()?;
-            Ok(request)
-        }
-        /// Builds the request and calls it with `client` in one step (a build error is
-        /// the call's `Error::Build`); the future owns a clone of the client.
-        #[inline]
-        pub fn send(
-            self,
-            client: &super::Client,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<Output, Error>,
-        > + Send + 'static {
-            client.core.call_built(self.build())
-        }
-    }
+    ::switchboard_runtime::request_builder!(
+        RequestBuilder => Request { #[doc =
+        " Agent ID. The value ranges from 101 to 59999."] #[doc = " "] #[doc =
+        " Required: `build` fails without it. Range: 101 to 59999."] agent_id : String =
+        required("agentid") }
+    );
     ::switchboard_runtime::operation!(
         Request => Output, Error, parse_response,
         ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
@@ -4406,24 +3900,8 @@ pub mod hold_call {
         pub envelope: Option<super::ResponseEnvelope>,
     }
     ::switchboard_runtime::wire_object!(Output { skip envelope = "" });
-    /// Why a call of this endpoint failed: one variant per documented code, then the
-    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
-    #[derive(Debug)]
-    #[non_exhaustive]
-    pub enum Error {
-        /// A service-wide documented code that the endpoint's page does not list.
-        Service(::switchboard_runtime::response::ApiError),
-        /// A code or HTTP status the documentation does not list; the raw response is kept.
-        Undocumented(::switchboard_runtime::response::ApiError),
-        /// The response body could not be decoded; the raw response is kept.
-        Decode(::switchboard_runtime::response::DecodeError),
-        /// The request broke a documented constraint and was not sent.
-        Build(BuildError),
-        /// The request could not be sent (transport or credentials).
-        Send(::switchboard_runtime::auth::SendError),
-    }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, {}
+        enum Error, ID, ERRORS, super::ERRORS, super::ServiceCode, {}
     );
 }
 #[rustfmt::skip]
@@ -4541,11 +4019,6 @@ pub mod hold_conference_participant {
         pub voice_path: String,
     }
     impl Request {
-        /// A builder; `build` checks required values and documented constraints.
-        #[inline]
-        pub fn builder() -> RequestBuilder {
-            RequestBuilder::default()
-        }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
@@ -4607,84 +4080,25 @@ pub mod hold_conference_participant {
             parts.finish()
         }
     }
-    /// Builds a [`Request`].
-    #[derive(Clone, Debug, Default)]
-    pub struct RequestBuilder {
-        agent_id: Option<String>,
-        address_type: Option<HoldConferenceParticipantAddressType>,
-        address: Option<String>,
-        play_mode: Option<HoldConferenceParticipantPlayMode>,
-        voice_path: Option<String>,
-    }
-    impl RequestBuilder {
-        /// Agent ID. The value ranges from 101 to 59999.
-        ///
-        /// Required: `build` fails without it. Range: 101 to 59999.
-        pub fn agent_id(mut self, value: impl Into<String>) -> Self {
-            self.agent_id = Some(value.into());
-            self
-        }
-        /// 地址类型。6:电话号码 9:座席工号
-        ///
-        /// Address type. 6: phone number; 9: agent ID.
-        ///
-        /// Required: `build` fails without it.
-        pub fn address_type(
-            mut self,
-            value: impl Into<HoldConferenceParticipantAddressType>,
-        ) -> Self {
-            self.address_type = Some(value.into());
-            self
-        }
-        /// 地址标识。最大长度为24字节。 Address (phone number or agent ID). At most 24 bytes.
-        ///
-        /// Required: `build` fails without it. Length: at most 24.
-        pub fn address(mut self, value: impl Into<String>) -> Self {
-            self.address = Some(value.into());
-            self
-        }
-        /// 放音模式。2:播放指定文件音。默认值为2。 Voice playback mode. 2: play the specified voice file. Default 2. Optional.
-        pub fn play_mode(
-            mut self,
-            value: impl Into<HoldConferenceParticipantPlayMode>,
-        ) -> Self {
-            self.play_mode = Some(value.into());
-            self
-        }
-        /// 文件绝对路径名。文件格式为: 盘符/conf/vdn编号/放音文件名,例如: y:/conf/120/1136287.V3 最大长度为127个字符。
-        ///
-        /// Absolute path of the voice file, format drive/conf/VDN ID/file name, e.g. y:/conf/120/1136287.V3. At most 127 characters.
-        ///
-        /// Required: `build` fails without it. Length: at most 127.
-        pub fn voice_path(mut self, value: impl Into<String>) -> Self {
-            self.voice_path = Some(value.into());
-            self
-        }
-        /// The request, once every required value is set and every constraint holds.
-        #[inline]
-        pub fn build(self) -> Result<Request, BuildError> {
-            let request = Request {
-                agent_id: BuildError::require(self.agent_id, "agentid")?,
-                address_type: BuildError::require(self.address_type, "addressType")?,
-                address: BuildError::require(self.address, "address")?,
-                play_mode: self.play_mode,
-                voice_path: BuildError::require(self.voice_path, "voicePath")?,
-            };
-            request.validate()?;
-            Ok(request)
-        }
-        /// Builds the request and calls it with `client` in one step (a build error is
-        /// the call's `Error::Build`); the future owns a clone of the client.
-        #[inline]
-        pub fn send(
-            self,
-            client: &super::Client,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<Output, Error>,
-        > + Send + 'static {
-            client.core.call_built(self.build())
-        }
-    }
+    ::switchboard_runtime::request_builder!(
+        RequestBuilder => Request { #[doc =
+        " Agent ID. The value ranges from 101 to 59999."] #[doc = " "] #[doc =
+        " Required: `build` fails without it. Range: 101 to 59999."] agent_id : String =
+        required("agentid"), #[doc = " 地址类型。6:电话号码 9:座席工号"]
+        #[doc = " "] #[doc = " Address type. 6: phone number; 9: agent ID."] #[doc = " "]
+        #[doc = " Required: `build` fails without it."] address_type :
+        HoldConferenceParticipantAddressType = required("addressType"), #[doc =
+        " 地址标识。最大长度为24字节。 Address (phone number or agent ID). At most 24 bytes."]
+        #[doc = " "] #[doc = " Required: `build` fails without it. Length: at most 24."]
+        address : String = required("address"), #[doc =
+        " 放音模式。2:播放指定文件音。默认值为2。 Voice playback mode. 2: play the specified voice file. Default 2. Optional."]
+        play_mode : HoldConferenceParticipantPlayMode = optional, #[doc =
+        " 文件绝对路径名。文件格式为: 盘符/conf/vdn编号/放音文件名,例如: y:/conf/120/1136287.V3 最大长度为127个字符。"]
+        #[doc = " "] #[doc =
+        " Absolute path of the voice file, format drive/conf/VDN ID/file name, e.g. y:/conf/120/1136287.V3. At most 127 characters."]
+        #[doc = " "] #[doc = " Required: `build` fails without it. Length: at most 127."]
+        voice_path : String = required("voicePath") }
+    );
     ::switchboard_runtime::operation!(
         Request => Output, Error, parse_response,
         ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
@@ -4725,51 +4139,20 @@ pub mod hold_conference_participant {
         pub envelope: Option<super::ResponseEnvelope>,
     }
     ::switchboard_runtime::wire_object!(Output { skip envelope = "" });
-    /// Why a call of this endpoint failed: one variant per documented code, then the
-    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
-    #[derive(Debug)]
-    #[non_exhaustive]
-    pub enum Error {
-        /// `000-002`
-        ///
-        /// The URL parameter or address is wrong, or an interface parameter is invalid.
-        #[doc(alias = "000-002")]
-        InvalidParameter(::switchboard_runtime::response::ApiError),
-        /// `100-006`
-        ///
-        /// The agent has not signed in (also returned on a GUID mismatch).
-        #[doc(alias = "100-006")]
-        NotSignedIn(::switchboard_runtime::response::ApiError),
-        /// `100-007`
-        ///
-        /// Exception during the agent operation (WAS resource or internal error).
-        #[doc(alias = "100-007")]
-        AgentOperationException(::switchboard_runtime::response::ApiError),
-        /// `101-001`
-        ///
-        /// The agent has no conference.
-        #[doc(alias = "101-001")]
-        NoConference(::switchboard_runtime::response::ApiError),
-        /// `101-002`
-        ///
-        /// The agent is not the chairperson.
-        #[doc(alias = "101-002")]
-        NotChair(::switchboard_runtime::response::ApiError),
-        /// A service-wide documented code that the endpoint's page does not list.
-        Service(::switchboard_runtime::response::ApiError),
-        /// A code or HTTP status the documentation does not list; the raw response is kept.
-        Undocumented(::switchboard_runtime::response::ApiError),
-        /// The response body could not be decoded; the raw response is kept.
-        Decode(::switchboard_runtime::response::DecodeError),
-        /// The request broke a documented constraint and was not sent.
-        Build(BuildError),
-        /// The request could not be sent (transport or credentials).
-        Send(::switchboard_runtime::auth::SendError),
-    }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { "000-002" =>
-        InvalidParameter, "100-006" => NotSignedIn, "100-007" => AgentOperationException,
-        "101-001" => NoConference, "101-002" => NotChair }
+        enum Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { #[doc =
+        " `000-002`"] #[doc = " "] #[doc =
+        " The URL parameter or address is wrong, or an interface parameter is invalid."]
+        #[doc(alias = "000-002")] "000-002" => InvalidParameter, #[doc = " `100-006`"]
+        #[doc = " "] #[doc =
+        " The agent has not signed in (also returned on a GUID mismatch)."] #[doc(alias =
+        "100-006")] "100-006" => NotSignedIn, #[doc = " `100-007`"] #[doc = " "] #[doc =
+        " Exception during the agent operation (WAS resource or internal error)."]
+        #[doc(alias = "100-007")] "100-007" => AgentOperationException, #[doc =
+        " `101-001`"] #[doc = " "] #[doc = " The agent has no conference."] #[doc(alias =
+        "101-001")] "101-001" => NoConference, #[doc = " `101-002`"] #[doc = " "] #[doc =
+        " The agent is not the chairperson."] #[doc(alias = "101-002")] "101-002" =>
+        NotChair }
     );
     /// Documented values; others are kept as received.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -4970,11 +4353,6 @@ pub mod leave_agent_conference {
         pub agent_id: String,
     }
     impl Request {
-        /// A builder; `build` checks required values and documented constraints.
-        #[inline]
-        pub fn builder() -> RequestBuilder {
-            RequestBuilder::default()
-        }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
@@ -5009,40 +4387,12 @@ pub mod leave_agent_conference {
             parts.finish()
         }
     }
-    /// Builds a [`Request`].
-    #[derive(Clone, Debug, Default)]
-    pub struct RequestBuilder {
-        agent_id: Option<String>,
-    }
-    impl RequestBuilder {
-        /// Agent ID. The value ranges from 101 to 59999.
-        ///
-        /// Required: `build` fails without it. Range: 101 to 59999.
-        pub fn agent_id(mut self, value: impl Into<String>) -> Self {
-            self.agent_id = Some(value.into());
-            self
-        }
-        /// The request, once every required value is set and every constraint holds.
-        #[inline]
-        pub fn build(self) -> Result<Request, BuildError> {
-            let request = Request {
-                agent_id: BuildError::require(self.agent_id, "agentid")?,
-            };
-            request.validate()?;
-            Ok(request)
-        }
-        /// Builds the request and calls it with `client` in one step (a build error is
-        /// the call's `Error::Build`); the future owns a clone of the client.
-        #[inline]
-        pub fn send(
-            self,
-            client: &super::Client,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<Output, Error>,
-        > + Send + 'static {
-            client.core.call_built(self.build())
-        }
-    }
+    ::switchboard_runtime::request_builder!(
+        RequestBuilder => Request { #[doc =
+        " Agent ID. The value ranges from 101 to 59999."] #[doc = " "] #[doc =
+        " Required: `build` fails without it. Range: 101 to 59999."] agent_id : String =
+        required("agentid") }
+    );
     ::switchboard_runtime::operation!(
         Request => Output, Error, parse_response,
         ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
@@ -5083,51 +4433,20 @@ pub mod leave_agent_conference {
         pub envelope: Option<super::ResponseEnvelope>,
     }
     ::switchboard_runtime::wire_object!(Output { skip envelope = "" });
-    /// Why a call of this endpoint failed: one variant per documented code, then the
-    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
-    #[derive(Debug)]
-    #[non_exhaustive]
-    pub enum Error {
-        /// `000-002`
-        ///
-        /// The URL parameter or address is wrong, or an interface parameter is invalid.
-        #[doc(alias = "000-002")]
-        InvalidParameter(::switchboard_runtime::response::ApiError),
-        /// `100-006`
-        ///
-        /// The agent has not signed in (also returned on a GUID mismatch).
-        #[doc(alias = "100-006")]
-        NotSignedIn(::switchboard_runtime::response::ApiError),
-        /// `100-007`
-        ///
-        /// Exception during the agent operation (WAS resource or internal error).
-        #[doc(alias = "100-007")]
-        AgentOperationException(::switchboard_runtime::response::ApiError),
-        /// `101-001`
-        ///
-        /// The agent has no conference.
-        #[doc(alias = "101-001")]
-        NoConference(::switchboard_runtime::response::ApiError),
-        /// `101-007`
-        ///
-        /// The chairperson cannot leave the conference.
-        #[doc(alias = "101-007")]
-        ChairCannotLeave(::switchboard_runtime::response::ApiError),
-        /// A service-wide documented code that the endpoint's page does not list.
-        Service(::switchboard_runtime::response::ApiError),
-        /// A code or HTTP status the documentation does not list; the raw response is kept.
-        Undocumented(::switchboard_runtime::response::ApiError),
-        /// The response body could not be decoded; the raw response is kept.
-        Decode(::switchboard_runtime::response::DecodeError),
-        /// The request broke a documented constraint and was not sent.
-        Build(BuildError),
-        /// The request could not be sent (transport or credentials).
-        Send(::switchboard_runtime::auth::SendError),
-    }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { "000-002" =>
-        InvalidParameter, "100-006" => NotSignedIn, "100-007" => AgentOperationException,
-        "101-001" => NoConference, "101-007" => ChairCannotLeave }
+        enum Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { #[doc =
+        " `000-002`"] #[doc = " "] #[doc =
+        " The URL parameter or address is wrong, or an interface parameter is invalid."]
+        #[doc(alias = "000-002")] "000-002" => InvalidParameter, #[doc = " `100-006`"]
+        #[doc = " "] #[doc =
+        " The agent has not signed in (also returned on a GUID mismatch)."] #[doc(alias =
+        "100-006")] "100-006" => NotSignedIn, #[doc = " `100-007`"] #[doc = " "] #[doc =
+        " Exception during the agent operation (WAS resource or internal error)."]
+        #[doc(alias = "100-007")] "100-007" => AgentOperationException, #[doc =
+        " `101-001`"] #[doc = " "] #[doc = " The agent has no conference."] #[doc(alias =
+        "101-001")] "101-001" => NoConference, #[doc = " `101-007`"] #[doc = " "] #[doc =
+        " The chairperson cannot leave the conference."] #[doc(alias = "101-007")]
+        "101-007" => ChairCannotLeave }
     );
 }
 #[rustfmt::skip]
@@ -5193,11 +4512,6 @@ pub mod poll_events {
         pub agent_id: String,
     }
     impl Request {
-        /// A builder; `build` checks required values and documented constraints.
-        #[inline]
-        pub fn builder() -> RequestBuilder {
-            RequestBuilder::default()
-        }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
@@ -5231,40 +4545,12 @@ pub mod poll_events {
             parts.finish()
         }
     }
-    /// Builds a [`Request`].
-    #[derive(Clone, Debug, Default)]
-    pub struct RequestBuilder {
-        agent_id: Option<String>,
-    }
-    impl RequestBuilder {
-        /// Agent ID. The value ranges from 101 to 59999.
-        ///
-        /// Required: `build` fails without it. Range: 101 to 59999.
-        pub fn agent_id(mut self, value: impl Into<String>) -> Self {
-            self.agent_id = Some(value.into());
-            self
-        }
-        /// The request, once every required value is set and every constraint holds.
-        #[inline]
-        pub fn build(self) -> Result<Request, BuildError> {
-            let request = Request {
-                agent_id: BuildError::require(self.agent_id, "agentid")?,
-            };
-            request.validate()?;
-            Ok(request)
-        }
-        /// Builds the request and calls it with `client` in one step (a build error is
-        /// the call's `Error::Build`); the future owns a clone of the client.
-        #[inline]
-        pub fn send(
-            self,
-            client: &super::Client,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<Output, Error>,
-        > + Send + 'static {
-            client.core.call_built(self.build())
-        }
-    }
+    ::switchboard_runtime::request_builder!(
+        RequestBuilder => Request { #[doc =
+        " Agent ID. The value ranges from 101 to 59999."] #[doc = " "] #[doc =
+        " Required: `build` fails without it. Range: 101 to 59999."] agent_id : String =
+        required("agentid") }
+    );
     ::switchboard_runtime::operation!(
         Request => Output, Error, parse_response,
         ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
@@ -5321,35 +4607,13 @@ pub mod poll_events {
         Output { optional event_type = "eventType", optional work_no = "workNo", optional
         content = "content", skip envelope = "" }
     );
-    /// Why a call of this endpoint failed: one variant per documented code, then the
-    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
-    #[derive(Debug)]
-    #[non_exhaustive]
-    pub enum Error {
-        /// `000-001`
-        ///
-        /// Wrong method of fetching events.
-        #[doc(alias = "000-001")]
-        WrongEventFetchMethod(::switchboard_runtime::response::ApiError),
-        /// `100-006`
-        ///
-        /// The agent has not signed in (also returned on a GUID mismatch).
-        #[doc(alias = "100-006")]
-        NotSignedIn(::switchboard_runtime::response::ApiError),
-        /// A service-wide documented code that the endpoint's page does not list.
-        Service(::switchboard_runtime::response::ApiError),
-        /// A code or HTTP status the documentation does not list; the raw response is kept.
-        Undocumented(::switchboard_runtime::response::ApiError),
-        /// The response body could not be decoded; the raw response is kept.
-        Decode(::switchboard_runtime::response::DecodeError),
-        /// The request broke a documented constraint and was not sent.
-        Build(BuildError),
-        /// The request could not be sent (transport or credentials).
-        Send(::switchboard_runtime::auth::SendError),
-    }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { "000-001" =>
-        WrongEventFetchMethod, "100-006" => NotSignedIn }
+        enum Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { #[doc =
+        " `000-001`"] #[doc = " "] #[doc = " Wrong method of fetching events."]
+        #[doc(alias = "000-001")] "000-001" => WrongEventFetchMethod, #[doc =
+        " `100-006`"] #[doc = " "] #[doc =
+        " The agent has not signed in (also returned on a GUID mismatch)."] #[doc(alias =
+        "100-006")] "100-006" => NotSignedIn }
     );
 }
 #[rustfmt::skip]
@@ -5434,11 +4698,6 @@ pub mod query_hold_list {
         pub agent_id: String,
     }
     impl Request {
-        /// A builder; `build` checks required values and documented constraints.
-        #[inline]
-        pub fn builder() -> RequestBuilder {
-            RequestBuilder::default()
-        }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
@@ -5473,40 +4732,12 @@ pub mod query_hold_list {
             parts.finish()
         }
     }
-    /// Builds a [`Request`].
-    #[derive(Clone, Debug, Default)]
-    pub struct RequestBuilder {
-        agent_id: Option<String>,
-    }
-    impl RequestBuilder {
-        /// Agent ID. The value ranges from 101 to 59999.
-        ///
-        /// Required: `build` fails without it. Range: 101 to 59999.
-        pub fn agent_id(mut self, value: impl Into<String>) -> Self {
-            self.agent_id = Some(value.into());
-            self
-        }
-        /// The request, once every required value is set and every constraint holds.
-        #[inline]
-        pub fn build(self) -> Result<Request, BuildError> {
-            let request = Request {
-                agent_id: BuildError::require(self.agent_id, "agentid")?,
-            };
-            request.validate()?;
-            Ok(request)
-        }
-        /// Builds the request and calls it with `client` in one step (a build error is
-        /// the call's `Error::Build`); the future owns a clone of the client.
-        #[inline]
-        pub fn send(
-            self,
-            client: &super::Client,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<Output, Error>,
-        > + Send + 'static {
-            client.core.call_built(self.build())
-        }
-    }
+    ::switchboard_runtime::request_builder!(
+        RequestBuilder => Request { #[doc =
+        " Agent ID. The value ranges from 101 to 59999."] #[doc = " "] #[doc =
+        " Required: `build` fails without it. Range: 101 to 59999."] agent_id : String =
+        required("agentid") }
+    );
     ::switchboard_runtime::operation!(
         Request => Output, Error, parse_response,
         ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
@@ -5574,38 +4805,15 @@ pub mod query_hold_list {
         }
     }
     ::switchboard_runtime::serde_via_json!(Output);
-    /// Why a call of this endpoint failed: one variant per documented code, then the
-    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
-    #[derive(Debug)]
-    #[non_exhaustive]
-    pub enum Error {
-        /// `100-006`
-        ///
-        /// The agent has not signed in (also returned on a GUID mismatch).
-        #[doc(alias = "100-006")]
-        NotSignedIn(::switchboard_runtime::response::ApiError),
-        /// `300-001`
-        ///
-        /// Listed on this page without a meaning; no page retrieved defines 300-001 (UNCONFIRMED).
-        E300_001(::switchboard_runtime::response::ApiError),
-        /// `400-003`
-        ///
-        /// Listed on this page without a meaning; no page retrieved defines 400-003 (UNCONFIRMED).
-        E400_003(::switchboard_runtime::response::ApiError),
-        /// A service-wide documented code that the endpoint's page does not list.
-        Service(::switchboard_runtime::response::ApiError),
-        /// A code or HTTP status the documentation does not list; the raw response is kept.
-        Undocumented(::switchboard_runtime::response::ApiError),
-        /// The response body could not be decoded; the raw response is kept.
-        Decode(::switchboard_runtime::response::DecodeError),
-        /// The request broke a documented constraint and was not sent.
-        Build(BuildError),
-        /// The request could not be sent (transport or credentials).
-        Send(::switchboard_runtime::auth::SendError),
-    }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { "100-006" => NotSignedIn,
-        "300-001" => E300_001, "400-003" => E400_003 }
+        enum Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { #[doc =
+        " `100-006`"] #[doc = " "] #[doc =
+        " The agent has not signed in (also returned on a GUID mismatch)."] #[doc(alias =
+        "100-006")] "100-006" => NotSignedIn, #[doc = " `300-001`"] #[doc = " "] #[doc =
+        " Listed on this page without a meaning; no page retrieved defines 300-001 (UNCONFIRMED)."]
+        "300-001" => E300_001, #[doc = " `400-003`"] #[doc = " "] #[doc =
+        " Listed on this page without a meaning; no page retrieved defines 400-003 (UNCONFIRMED)."]
+        "400-003" => E400_003 }
     );
     /// An object of the response or request.
     #[derive(Clone, Debug, PartialEq, Default)]
@@ -5759,11 +4967,6 @@ pub mod query_vdn_conference_ids {
         pub agent_id: String,
     }
     impl Request {
-        /// A builder; `build` checks required values and documented constraints.
-        #[inline]
-        pub fn builder() -> RequestBuilder {
-            RequestBuilder::default()
-        }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
@@ -5798,40 +5001,12 @@ pub mod query_vdn_conference_ids {
             parts.finish()
         }
     }
-    /// Builds a [`Request`].
-    #[derive(Clone, Debug, Default)]
-    pub struct RequestBuilder {
-        agent_id: Option<String>,
-    }
-    impl RequestBuilder {
-        /// Agent ID. The value ranges from 101 to 59999.
-        ///
-        /// Required: `build` fails without it. Range: 101 to 59999.
-        pub fn agent_id(mut self, value: impl Into<String>) -> Self {
-            self.agent_id = Some(value.into());
-            self
-        }
-        /// The request, once every required value is set and every constraint holds.
-        #[inline]
-        pub fn build(self) -> Result<Request, BuildError> {
-            let request = Request {
-                agent_id: BuildError::require(self.agent_id, "agentid")?,
-            };
-            request.validate()?;
-            Ok(request)
-        }
-        /// Builds the request and calls it with `client` in one step (a build error is
-        /// the call's `Error::Build`); the future owns a clone of the client.
-        #[inline]
-        pub fn send(
-            self,
-            client: &super::Client,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<Output, Error>,
-        > + Send + 'static {
-            client.core.call_built(self.build())
-        }
-    }
+    ::switchboard_runtime::request_builder!(
+        RequestBuilder => Request { #[doc =
+        " Agent ID. The value ranges from 101 to 59999."] #[doc = " "] #[doc =
+        " Required: `build` fails without it. Range: 101 to 59999."] agent_id : String =
+        required("agentid") }
+    );
     ::switchboard_runtime::operation!(
         Request => Output, Error, parse_response,
         ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
@@ -5880,41 +5055,16 @@ pub mod query_vdn_conference_ids {
     ::switchboard_runtime::wire_object!(
         Output { optional conf_ids = "confIds", skip envelope = "" }
     );
-    /// Why a call of this endpoint failed: one variant per documented code, then the
-    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
-    #[derive(Debug)]
-    #[non_exhaustive]
-    pub enum Error {
-        /// `000-002`
-        ///
-        /// The URL parameter or address is wrong, or an interface parameter is invalid.
-        #[doc(alias = "000-002")]
-        InvalidParameter(::switchboard_runtime::response::ApiError),
-        /// `100-006`
-        ///
-        /// The agent has not signed in (also returned on a GUID mismatch).
-        #[doc(alias = "100-006")]
-        NotSignedIn(::switchboard_runtime::response::ApiError),
-        /// `100-007`
-        ///
-        /// Exception during the agent operation (WAS resource or internal error).
-        #[doc(alias = "100-007")]
-        AgentOperationException(::switchboard_runtime::response::ApiError),
-        /// A service-wide documented code that the endpoint's page does not list.
-        Service(::switchboard_runtime::response::ApiError),
-        /// A code or HTTP status the documentation does not list; the raw response is kept.
-        Undocumented(::switchboard_runtime::response::ApiError),
-        /// The response body could not be decoded; the raw response is kept.
-        Decode(::switchboard_runtime::response::DecodeError),
-        /// The request broke a documented constraint and was not sent.
-        Build(BuildError),
-        /// The request could not be sent (transport or credentials).
-        Send(::switchboard_runtime::auth::SendError),
-    }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { "000-002" =>
-        InvalidParameter, "100-006" => NotSignedIn, "100-007" => AgentOperationException
-        }
+        enum Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { #[doc =
+        " `000-002`"] #[doc = " "] #[doc =
+        " The URL parameter or address is wrong, or an interface parameter is invalid."]
+        #[doc(alias = "000-002")] "000-002" => InvalidParameter, #[doc = " `100-006`"]
+        #[doc = " "] #[doc =
+        " The agent has not signed in (also returned on a GUID mismatch)."] #[doc(alias =
+        "100-006")] "100-006" => NotSignedIn, #[doc = " `100-007`"] #[doc = " "] #[doc =
+        " Exception during the agent operation (WAS resource or internal error)."]
+        #[doc(alias = "100-007")] "100-007" => AgentOperationException }
     );
 }
 #[rustfmt::skip]
@@ -6008,11 +5158,6 @@ pub mod reject_agent_conference {
         pub agent_id: String,
     }
     impl Request {
-        /// A builder; `build` checks required values and documented constraints.
-        #[inline]
-        pub fn builder() -> RequestBuilder {
-            RequestBuilder::default()
-        }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
@@ -6047,40 +5192,12 @@ pub mod reject_agent_conference {
             parts.finish()
         }
     }
-    /// Builds a [`Request`].
-    #[derive(Clone, Debug, Default)]
-    pub struct RequestBuilder {
-        agent_id: Option<String>,
-    }
-    impl RequestBuilder {
-        /// Agent ID. The value ranges from 101 to 59999.
-        ///
-        /// Required: `build` fails without it. Range: 101 to 59999.
-        pub fn agent_id(mut self, value: impl Into<String>) -> Self {
-            self.agent_id = Some(value.into());
-            self
-        }
-        /// The request, once every required value is set and every constraint holds.
-        #[inline]
-        pub fn build(self) -> Result<Request, BuildError> {
-            let request = Request {
-                agent_id: BuildError::require(self.agent_id, "agentid")?,
-            };
-            request.validate()?;
-            Ok(request)
-        }
-        /// Builds the request and calls it with `client` in one step (a build error is
-        /// the call's `Error::Build`); the future owns a clone of the client.
-        #[inline]
-        pub fn send(
-            self,
-            client: &super::Client,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<Output, Error>,
-        > + Send + 'static {
-            client.core.call_built(self.build())
-        }
-    }
+    ::switchboard_runtime::request_builder!(
+        RequestBuilder => Request { #[doc =
+        " Agent ID. The value ranges from 101 to 59999."] #[doc = " "] #[doc =
+        " Required: `build` fails without it. Range: 101 to 59999."] agent_id : String =
+        required("agentid") }
+    );
     ::switchboard_runtime::operation!(
         Request => Output, Error, parse_response,
         ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
@@ -6121,46 +5238,18 @@ pub mod reject_agent_conference {
         pub envelope: Option<super::ResponseEnvelope>,
     }
     ::switchboard_runtime::wire_object!(Output { skip envelope = "" });
-    /// Why a call of this endpoint failed: one variant per documented code, then the
-    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
-    #[derive(Debug)]
-    #[non_exhaustive]
-    pub enum Error {
-        /// `000-002`
-        ///
-        /// The URL parameter or address is wrong, or an interface parameter is invalid.
-        #[doc(alias = "000-002")]
-        InvalidParameter(::switchboard_runtime::response::ApiError),
-        /// `100-006`
-        ///
-        /// The agent has not signed in (also returned on a GUID mismatch).
-        #[doc(alias = "100-006")]
-        NotSignedIn(::switchboard_runtime::response::ApiError),
-        /// `100-007`
-        ///
-        /// Exception during the agent operation (WAS resource or internal error).
-        #[doc(alias = "100-007")]
-        AgentOperationException(::switchboard_runtime::response::ApiError),
-        /// `101-001`
-        ///
-        /// The agent has no conference.
-        #[doc(alias = "101-001")]
-        NoConference(::switchboard_runtime::response::ApiError),
-        /// A service-wide documented code that the endpoint's page does not list.
-        Service(::switchboard_runtime::response::ApiError),
-        /// A code or HTTP status the documentation does not list; the raw response is kept.
-        Undocumented(::switchboard_runtime::response::ApiError),
-        /// The response body could not be decoded; the raw response is kept.
-        Decode(::switchboard_runtime::response::DecodeError),
-        /// The request broke a documented constraint and was not sent.
-        Build(BuildError),
-        /// The request could not be sent (transport or credentials).
-        Send(::switchboard_runtime::auth::SendError),
-    }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { "000-002" =>
-        InvalidParameter, "100-006" => NotSignedIn, "100-007" => AgentOperationException,
-        "101-001" => NoConference }
+        enum Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { #[doc =
+        " `000-002`"] #[doc = " "] #[doc =
+        " The URL parameter or address is wrong, or an interface parameter is invalid."]
+        #[doc(alias = "000-002")] "000-002" => InvalidParameter, #[doc = " `100-006`"]
+        #[doc = " "] #[doc =
+        " The agent has not signed in (also returned on a GUID mismatch)."] #[doc(alias =
+        "100-006")] "100-006" => NotSignedIn, #[doc = " `100-007`"] #[doc = " "] #[doc =
+        " Exception during the agent operation (WAS resource or internal error)."]
+        #[doc(alias = "100-007")] "100-007" => AgentOperationException, #[doc =
+        " `101-001`"] #[doc = " "] #[doc = " The agent has no conference."] #[doc(alias =
+        "101-001")] "101-001" => NoConference }
     );
 }
 #[rustfmt::skip]
@@ -6263,11 +5352,6 @@ pub mod release_agent_conference {
         pub agent_id: String,
     }
     impl Request {
-        /// A builder; `build` checks required values and documented constraints.
-        #[inline]
-        pub fn builder() -> RequestBuilder {
-            RequestBuilder::default()
-        }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
@@ -6302,40 +5386,12 @@ pub mod release_agent_conference {
             parts.finish()
         }
     }
-    /// Builds a [`Request`].
-    #[derive(Clone, Debug, Default)]
-    pub struct RequestBuilder {
-        agent_id: Option<String>,
-    }
-    impl RequestBuilder {
-        /// Agent ID. The value ranges from 101 to 59999.
-        ///
-        /// Required: `build` fails without it. Range: 101 to 59999.
-        pub fn agent_id(mut self, value: impl Into<String>) -> Self {
-            self.agent_id = Some(value.into());
-            self
-        }
-        /// The request, once every required value is set and every constraint holds.
-        #[inline]
-        pub fn build(self) -> Result<Request, BuildError> {
-            let request = Request {
-                agent_id: BuildError::require(self.agent_id, "agentid")?,
-            };
-            request.validate()?;
-            Ok(request)
-        }
-        /// Builds the request and calls it with `client` in one step (a build error is
-        /// the call's `Error::Build`); the future owns a clone of the client.
-        #[inline]
-        pub fn send(
-            self,
-            client: &super::Client,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<Output, Error>,
-        > + Send + 'static {
-            client.core.call_built(self.build())
-        }
-    }
+    ::switchboard_runtime::request_builder!(
+        RequestBuilder => Request { #[doc =
+        " Agent ID. The value ranges from 101 to 59999."] #[doc = " "] #[doc =
+        " Required: `build` fails without it. Range: 101 to 59999."] agent_id : String =
+        required("agentid") }
+    );
     ::switchboard_runtime::operation!(
         Request => Output, Error, parse_response,
         ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
@@ -6376,51 +5432,20 @@ pub mod release_agent_conference {
         pub envelope: Option<super::ResponseEnvelope>,
     }
     ::switchboard_runtime::wire_object!(Output { skip envelope = "" });
-    /// Why a call of this endpoint failed: one variant per documented code, then the
-    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
-    #[derive(Debug)]
-    #[non_exhaustive]
-    pub enum Error {
-        /// `000-002`
-        ///
-        /// The URL parameter or address is wrong, or an interface parameter is invalid.
-        #[doc(alias = "000-002")]
-        InvalidParameter(::switchboard_runtime::response::ApiError),
-        /// `100-006`
-        ///
-        /// The agent has not signed in (also returned on a GUID mismatch).
-        #[doc(alias = "100-006")]
-        NotSignedIn(::switchboard_runtime::response::ApiError),
-        /// `100-007`
-        ///
-        /// Exception during the agent operation (WAS resource or internal error).
-        #[doc(alias = "100-007")]
-        AgentOperationException(::switchboard_runtime::response::ApiError),
-        /// `101-001`
-        ///
-        /// The agent has no conference.
-        #[doc(alias = "101-001")]
-        NoConference(::switchboard_runtime::response::ApiError),
-        /// `101-002`
-        ///
-        /// The agent is not the chairperson.
-        #[doc(alias = "101-002")]
-        NotChair(::switchboard_runtime::response::ApiError),
-        /// A service-wide documented code that the endpoint's page does not list.
-        Service(::switchboard_runtime::response::ApiError),
-        /// A code or HTTP status the documentation does not list; the raw response is kept.
-        Undocumented(::switchboard_runtime::response::ApiError),
-        /// The response body could not be decoded; the raw response is kept.
-        Decode(::switchboard_runtime::response::DecodeError),
-        /// The request broke a documented constraint and was not sent.
-        Build(BuildError),
-        /// The request could not be sent (transport or credentials).
-        Send(::switchboard_runtime::auth::SendError),
-    }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { "000-002" =>
-        InvalidParameter, "100-006" => NotSignedIn, "100-007" => AgentOperationException,
-        "101-001" => NoConference, "101-002" => NotChair }
+        enum Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { #[doc =
+        " `000-002`"] #[doc = " "] #[doc =
+        " The URL parameter or address is wrong, or an interface parameter is invalid."]
+        #[doc(alias = "000-002")] "000-002" => InvalidParameter, #[doc = " `100-006`"]
+        #[doc = " "] #[doc =
+        " The agent has not signed in (also returned on a GUID mismatch)."] #[doc(alias =
+        "100-006")] "100-006" => NotSignedIn, #[doc = " `100-007`"] #[doc = " "] #[doc =
+        " Exception during the agent operation (WAS resource or internal error)."]
+        #[doc(alias = "100-007")] "100-007" => AgentOperationException, #[doc =
+        " `101-001`"] #[doc = " "] #[doc = " The agent has no conference."] #[doc(alias =
+        "101-001")] "101-001" => NoConference, #[doc = " `101-002`"] #[doc = " "] #[doc =
+        " The agent is not the chairperson."] #[doc(alias = "101-002")] "101-002" =>
+        NotChair }
     );
 }
 #[rustfmt::skip]
@@ -6524,11 +5549,6 @@ pub mod request_agent_conference {
         pub voice_path: Option<String>,
     }
     impl Request {
-        /// A builder; `build` checks required values and documented constraints.
-        #[inline]
-        pub fn builder() -> RequestBuilder {
-            RequestBuilder::default()
-        }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
@@ -6626,112 +5646,39 @@ pub mod request_agent_conference {
             parts.finish()
         }
     }
-    /// Builds a [`Request`].
-    #[derive(Clone, Debug, Default)]
-    pub struct RequestBuilder {
-        agent_id: Option<String>,
-        member_num: Option<i64>,
-        conf_caller_no: Option<String>,
-        time: Option<i64>,
-        prompt_time: Option<i64>,
-        beep_tone: Option<bool>,
-        play_mode: Option<RequestAgentConferencePlayMode>,
-        voice_path: Option<String>,
-    }
-    impl RequestBuilder {
-        /// Agent ID. The value ranges from 101 to 59999.
-        ///
-        /// Required: `build` fails without it. Range: 101 to 59999.
-        pub fn agent_id(mut self, value: impl Into<String>) -> Self {
-            self.agent_id = Some(value.into());
-            self
-        }
-        /// 会场能够容纳的与会人数。取值范围:1~120。 Number of participants the conference can hold. Value range 1–120.
-        ///
-        /// Required: `build` fails without it. Range: 1 to 120.
-        pub fn member_num(mut self, value: impl Into<i64>) -> Self {
-            self.member_num = Some(value.into());
-            self
-        }
-        /// 会议外呼用户时显示的主叫号码。最大长度为24字节。不输入参数时,平台默认使用VDN配置台基本信息的系统主叫号码。在VDN有号码限制的情况,需要号码在限制范围内。
-        ///
-        /// Calling number displayed when the conference calls out to users. At most 24 bytes. When absent, the platform uses the system calling number of the VDN's basic information; when the VDN restricts numbers, the number must be within the restriction.
-        ///
-        /// Optional. Length: at most 24.
-        pub fn conf_caller_no(mut self, value: impl Into<String>) -> Self {
-            self.conf_caller_no = Some(value.into());
-            self
-        }
-        /// 会议申请时长。单位:分钟。取值范围:4~1440。默认值为60。 Requested conference duration in minutes, 4–1440, default 60.
-        ///
-        /// Optional. Range: 4 to 1440.
-        pub fn time(mut self, value: impl Into<i64>) -> Self {
-            self.time = Some(value.into());
-            self
-        }
-        /// 会议结束前提示时长。可选参数。单位:分钟。取值范围:3~1440。默认值为3。如果大于等于会议申请时长,按照申请时长-1计算。
-        ///
-        /// Reminder lead time before the conference ends, in minutes, 3–1440, default 3. If it is greater than or equal to the requested duration, requested duration − 1 is used.
-        ///
-        /// Optional. Range: 3 to 1440.
-        pub fn prompt_time(mut self, value: impl Into<i64>) -> Self {
-            self.prompt_time = Some(value.into());
-            self
-        }
-        /// 有用户加入、退出会议时是否播放提示音。默认值为false。
-        ///
-        /// Whether a prompt tone is played when a user joins or leaves the conference. Default false.
-        ///
-        /// Optional.
-        pub fn beep_tone(mut self, value: impl Into<bool>) -> Self {
-            self.beep_tone = Some(value.into());
-            self
-        }
-        /// 2:播放指定文件音,默认值为2。 2: play the specified voice file (default 2). Optional.
-        pub fn play_mode(
-            mut self,
-            value: impl Into<RequestAgentConferencePlayMode>,
-        ) -> Self {
-            self.play_mode = Some(value.into());
-            self
-        }
-        /// 文件绝对路径名。文件格式为: 盘符/conf/vdn编号/放音文件名,例如: y:/conf/120/1136287.V3 当“BeepTone”设置为“true”时,此参数必须设置并且playMode需要为2;当“BeepTone”设置为“false”时,此参数设置无效。最大长度为127。
-        ///
-        /// Absolute path of the voice file, format drive/conf/VDN ID/file name, e.g. y:/conf/120/1136287.V3. Required (with playMode 2) when beepTone is true; ignored when beepTone is false. At most 127 characters.
-        ///
-        /// Optional. Length: at most 127.
-        pub fn voice_path(mut self, value: impl Into<String>) -> Self {
-            self.voice_path = Some(value.into());
-            self
-        }
-        /// The request, once every required value is set and every constraint holds.
-        #[inline]
-        pub fn build(self) -> Result<Request, BuildError> {
-            let request = Request {
-                agent_id: BuildError::require(self.agent_id, "agentid")?,
-                member_num: BuildError::require(self.member_num, "memberNum")?,
-                conf_caller_no: self.conf_caller_no,
-                time: self.time,
-                prompt_time: self.prompt_time,
-                beep_tone: self.beep_tone,
-                play_mode: self.play_mode,
-                voice_path: self.voice_path,
-            };
-            request.validate()?;
-            Ok(request)
-        }
-        /// Builds the request and calls it with `client` in one step (a build error is
-        /// the call's `Error::Build`); the future owns a clone of the client.
-        #[inline]
-        pub fn send(
-            self,
-            client: &super::Client,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<Output, Error>,
-        > + Send + 'static {
-            client.core.call_built(self.build())
-        }
-    }
+    ::switchboard_runtime::request_builder!(
+        RequestBuilder => Request { #[doc =
+        " Agent ID. The value ranges from 101 to 59999."] #[doc = " "] #[doc =
+        " Required: `build` fails without it. Range: 101 to 59999."] agent_id : String =
+        required("agentid"), #[doc =
+        " 会场能够容纳的与会人数。取值范围:1~120。 Number of participants the conference can hold. Value range 1–120."]
+        #[doc = " "] #[doc = " Required: `build` fails without it. Range: 1 to 120."]
+        member_num : i64 = required("memberNum"), #[doc =
+        " 会议外呼用户时显示的主叫号码。最大长度为24字节。不输入参数时,平台默认使用VDN配置台基本信息的系统主叫号码。在VDN有号码限制的情况,需要号码在限制范围内。"]
+        #[doc = " "] #[doc =
+        " Calling number displayed when the conference calls out to users. At most 24 bytes. When absent, the platform uses the system calling number of the VDN's basic information; when the VDN restricts numbers, the number must be within the restriction."]
+        #[doc = " "] #[doc = " Optional. Length: at most 24."] conf_caller_no : String =
+        optional, #[doc =
+        " 会议申请时长。单位:分钟。取值范围:4~1440。默认值为60。 Requested conference duration in minutes, 4–1440, default 60."]
+        #[doc = " "] #[doc = " Optional. Range: 4 to 1440."] time : i64 = optional, #[doc
+        =
+        " 会议结束前提示时长。可选参数。单位:分钟。取值范围:3~1440。默认值为3。如果大于等于会议申请时长,按照申请时长-1计算。"]
+        #[doc = " "] #[doc =
+        " Reminder lead time before the conference ends, in minutes, 3–1440, default 3. If it is greater than or equal to the requested duration, requested duration − 1 is used."]
+        #[doc = " "] #[doc = " Optional. Range: 3 to 1440."] prompt_time : i64 =
+        optional, #[doc =
+        " 有用户加入、退出会议时是否播放提示音。默认值为false。"]
+        #[doc = " "] #[doc =
+        " Whether a prompt tone is played when a user joins or leaves the conference. Default false."]
+        #[doc = " "] #[doc = " Optional."] beep_tone : bool = optional, #[doc =
+        " 2:播放指定文件音,默认值为2。 2: play the specified voice file (default 2). Optional."]
+        play_mode : RequestAgentConferencePlayMode = optional, #[doc =
+        " 文件绝对路径名。文件格式为: 盘符/conf/vdn编号/放音文件名,例如: y:/conf/120/1136287.V3 当“BeepTone”设置为“true”时,此参数必须设置并且playMode需要为2;当“BeepTone”设置为“false”时,此参数设置无效。最大长度为127。"]
+        #[doc = " "] #[doc =
+        " Absolute path of the voice file, format drive/conf/VDN ID/file name, e.g. y:/conf/120/1136287.V3. Required (with playMode 2) when beepTone is true; ignored when beepTone is false. At most 127 characters."]
+        #[doc = " "] #[doc = " Optional. Length: at most 127."] voice_path : String =
+        optional }
+    );
     ::switchboard_runtime::operation!(
         Request => Output, Error, parse_response,
         ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
@@ -6772,24 +5719,8 @@ pub mod request_agent_conference {
         pub envelope: Option<super::ResponseEnvelope>,
     }
     ::switchboard_runtime::wire_object!(Output { skip envelope = "" });
-    /// Why a call of this endpoint failed: one variant per documented code, then the
-    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
-    #[derive(Debug)]
-    #[non_exhaustive]
-    pub enum Error {
-        /// A service-wide documented code that the endpoint's page does not list.
-        Service(::switchboard_runtime::response::ApiError),
-        /// A code or HTTP status the documentation does not list; the raw response is kept.
-        Undocumented(::switchboard_runtime::response::ApiError),
-        /// The response body could not be decoded; the raw response is kept.
-        Decode(::switchboard_runtime::response::DecodeError),
-        /// The request broke a documented constraint and was not sent.
-        Build(BuildError),
-        /// The request could not be sent (transport or credentials).
-        Send(::switchboard_runtime::auth::SendError),
-    }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, {}
+        enum Error, ID, ERRORS, super::ERRORS, super::ServiceCode, {}
     );
     /// Documented values; others are kept as received.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -6983,11 +5914,6 @@ pub mod sign_in {
         pub service_token: Option<String>,
     }
     impl Request {
-        /// A builder; `build` checks required values and documented constraints.
-        #[inline]
-        pub fn builder() -> RequestBuilder {
-            RequestBuilder::default()
-        }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
@@ -7104,159 +6030,36 @@ pub mod sign_in {
             parts.finish()
         }
     }
-    /// Builds a [`Request`].
-    #[derive(Clone, Debug, Default)]
-    pub struct RequestBuilder {
-        agent_id: Option<String>,
-        password: Option<::switchboard_runtime::Secret>,
-        phone_num: Option<String>,
-        auto_answer: Option<bool>,
-        auto_enter_idle: Option<bool>,
-        release_phone: Option<bool>,
-        agent_type: Option<SignInAgentType>,
-        status: Option<SignInStatus>,
-        ip: Option<String>,
-        entry_ip: Option<String>,
-        phone_linkage: Option<bool>,
-        check_in_webm: Option<bool>,
-        check_in_mailm: Option<bool>,
-        vc_phone_number: Option<String>,
-        listen_status: Option<bool>,
-        call_back_uri: Option<String>,
-        service_token: Option<String>,
-    }
-    impl RequestBuilder {
-        /// Agent ID. The value ranges from 101 to 59999.
-        ///
-        /// Required: `build` fails without it. Range: 101 to 59999.
-        pub fn agent_id(mut self, value: impl Into<String>) -> Self {
-            self.agent_id = Some(value.into());
-            self
-        }
-        /// Sign-in password. When LOGIN_PWD_DECRYPT_ENABLE=true it must be ciphertext produced by the caller with a Chinese national algorithm.
-        ///
-        /// Required: `build` fails without it. Length: at most 32.
-        pub fn password(
-            mut self,
-            value: impl Into<::switchboard_runtime::Secret>,
-        ) -> Self {
-            self.password = Some(value.into());
-            self
-        }
-        /// Softphone number bound at sign-in. Required: `build` fails without it. Length: at most 24.
-        pub fn phone_num(mut self, value: impl Into<String>) -> Self {
-            self.phone_num = Some(value.into());
-            self
-        }
-        /// Whether calls are answered automatically. Optional.
-        pub fn auto_answer(mut self, value: impl Into<bool>) -> Self {
-            self.auto_answer = Some(value.into());
-            self
-        }
-        /// Whether the agent enters the idle state automatically. Optional.
-        pub fn auto_enter_idle(mut self, value: impl Into<bool>) -> Self {
-            self.auto_enter_idle = Some(value.into());
-            self
-        }
-        /// Whether the phone is released. Optional.
-        pub fn release_phone(mut self, value: impl Into<bool>) -> Self {
-            self.release_phone = Some(value.into());
-            self
-        }
-        /// Agent type. Optional.
-        pub fn agent_type(mut self, value: impl Into<SignInAgentType>) -> Self {
-            self.agent_type = Some(value.into());
-            self
-        }
-        /// State after sign-in. Optional.
-        pub fn status(mut self, value: impl Into<SignInStatus>) -> Self {
-            self.status = Some(value.into());
-            self
-        }
-        /// IP address of the agent; no IPv6. Optional. Length: at most 15.
-        pub fn ip(mut self, value: impl Into<String>) -> Self {
-            self.ip = Some(value.into());
-            self
-        }
-        /// Entry IP address. Optional.
-        pub fn entry_ip(mut self, value: impl Into<String>) -> Self {
-            self.entry_ip = Some(value.into());
-            self
-        }
-        /// Phone linkage. Optional.
-        pub fn phone_linkage(mut self, value: impl Into<bool>) -> Self {
-            self.phone_linkage = Some(value.into());
-            self
-        }
-        /// Sign in to the web (multimedia) channel. Optional.
-        pub fn check_in_webm(mut self, value: impl Into<bool>) -> Self {
-            self.check_in_webm = Some(value.into());
-            self
-        }
-        /// Sign in to the mail channel. Optional.
-        pub fn check_in_mailm(mut self, value: impl Into<bool>) -> Self {
-            self.check_in_mailm = Some(value.into());
-            self
-        }
-        /// Video phone number. Optional. Length: at most 24.
-        pub fn vc_phone_number(mut self, value: impl Into<String>) -> Self {
-            self.vc_phone_number = Some(value.into());
-            self
-        }
-        /// Listen status. Optional.
-        pub fn listen_status(mut self, value: impl Into<bool>) -> Self {
-            self.listen_status = Some(value.into());
-            self
-        }
-        /// Event push address. Passing both callBackUri and serviceToken selects event push mode; otherwise polling mode.
-        ///
-        /// Optional.
-        pub fn call_back_uri(mut self, value: impl Into<String>) -> Self {
-            self.call_back_uri = Some(value.into());
-            self
-        }
-        /// Token for event push mode (named on the events page, cec_05_40100). Optional.
-        pub fn service_token(mut self, value: impl Into<String>) -> Self {
-            self.service_token = Some(value.into());
-            self
-        }
-        /// The request, once every required value is set and every constraint holds.
-        #[inline]
-        pub fn build(self) -> Result<Request, BuildError> {
-            let request = Request {
-                agent_id: BuildError::require(self.agent_id, "agentid")?,
-                password: BuildError::require(self.password, "password")?,
-                phone_num: BuildError::require(self.phone_num, "phonenum")?,
-                auto_answer: self.auto_answer,
-                auto_enter_idle: self.auto_enter_idle,
-                release_phone: self.release_phone,
-                agent_type: self.agent_type,
-                status: self.status,
-                ip: self.ip,
-                entry_ip: self.entry_ip,
-                phone_linkage: self.phone_linkage,
-                check_in_webm: self.check_in_webm,
-                check_in_mailm: self.check_in_mailm,
-                vc_phone_number: self.vc_phone_number,
-                listen_status: self.listen_status,
-                call_back_uri: self.call_back_uri,
-                service_token: self.service_token,
-            };
-            request.validate()?;
-            Ok(request)
-        }
-        /// Builds the request and calls it with `client` in one step (a build error is
-        /// the call's `Error::Build`); the future owns a clone of the client.
-        #[inline]
-        pub fn send(
-            self,
-            client: &super::Client,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<Output, Error>,
-        > + Send + 'static {
-            client.core.call_built(self.build())
-        }
-    }
+    ::switchboard_runtime::request_builder!(
+        RequestBuilder => Request { #[doc =
+        " Agent ID. The value ranges from 101 to 59999."] #[doc = " "] #[doc =
+        " Required: `build` fails without it. Range: 101 to 59999."] agent_id : String =
+        required("agentid"), #[doc =
+        " Sign-in password. When LOGIN_PWD_DECRYPT_ENABLE=true it must be ciphertext produced by the caller with a Chinese national algorithm."]
+        #[doc = " "] #[doc = " Required: `build` fails without it. Length: at most 32."]
+        password : ::switchboard_runtime::Secret = required("password"), #[doc =
+        " Softphone number bound at sign-in. Required: `build` fails without it. Length: at most 24."]
+        phone_num : String = required("phonenum"), #[doc =
+        " Whether calls are answered automatically. Optional."] auto_answer : bool =
+        optional, #[doc =
+        " Whether the agent enters the idle state automatically. Optional."]
+        auto_enter_idle : bool = optional, #[doc =
+        " Whether the phone is released. Optional."] release_phone : bool = optional,
+        #[doc = " Agent type. Optional."] agent_type : SignInAgentType = optional, #[doc
+        = " State after sign-in. Optional."] status : SignInStatus = optional, #[doc =
+        " IP address of the agent; no IPv6. Optional. Length: at most 15."] ip : String =
+        optional, #[doc = " Entry IP address. Optional."] entry_ip : String = optional,
+        #[doc = " Phone linkage. Optional."] phone_linkage : bool = optional, #[doc =
+        " Sign in to the web (multimedia) channel. Optional."] check_in_webm : bool =
+        optional, #[doc = " Sign in to the mail channel. Optional."] check_in_mailm :
+        bool = optional, #[doc = " Video phone number. Optional. Length: at most 24."]
+        vc_phone_number : String = optional, #[doc = " Listen status. Optional."]
+        listen_status : bool = optional, #[doc =
+        " Event push address. Passing both callBackUri and serviceToken selects event push mode; otherwise polling mode."]
+        #[doc = " "] #[doc = " Optional."] call_back_uri : String = optional, #[doc =
+        " Token for event push mode (named on the events page, cec_05_40100). Optional."]
+        service_token : String = optional }
+    );
     ::switchboard_runtime::operation!(
         Request => Output, Error, parse_response,
         ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
@@ -7297,57 +6100,21 @@ pub mod sign_in {
         pub envelope: Option<super::ResponseEnvelope>,
     }
     ::switchboard_runtime::wire_object!(Output { skip envelope = "" });
-    /// Why a call of this endpoint failed: one variant per documented code, then the
-    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
-    #[derive(Debug)]
-    #[non_exhaustive]
-    pub enum Error {
-        /// `100-001`
-        ///
-        /// Sign-in parameters are empty or invalid.
-        #[doc(alias = "100-001")]
-        SignInParamsEmptyOrInvalid(::switchboard_runtime::response::ApiError),
-        /// `100-002`
-        ///
-        /// The agent has already signed in (on plain sign-in, signed in elsewhere).
-        #[doc(alias = "100-002")]
-        AlreadySignedIn(::switchboard_runtime::response::ApiError),
-        /// `100-003`
-        ///
-        /// Resource/ProviderUnavailableException during sign-in.
-        #[doc(alias = "100-003")]
-        SignInResourceUnavailable(::switchboard_runtime::response::ApiError),
-        /// `100-004`
-        ///
-        /// Wrong user name or password.
-        #[doc(alias = "100-004")]
-        WrongUserOrPassword(::switchboard_runtime::response::ApiError),
-        /// `100-011`
-        ///
-        /// Sign-in parameter invalid.
-        #[doc(alias = "100-011")]
-        SignInParamInvalid(::switchboard_runtime::response::ApiError),
-        /// `100-021`
-        ///
-        /// Sign-in in progress.
-        #[doc(alias = "100-021")]
-        SignInInProgress(::switchboard_runtime::response::ApiError),
-        /// A service-wide documented code that the endpoint's page does not list.
-        Service(::switchboard_runtime::response::ApiError),
-        /// A code or HTTP status the documentation does not list; the raw response is kept.
-        Undocumented(::switchboard_runtime::response::ApiError),
-        /// The response body could not be decoded; the raw response is kept.
-        Decode(::switchboard_runtime::response::DecodeError),
-        /// The request broke a documented constraint and was not sent.
-        Build(BuildError),
-        /// The request could not be sent (transport or credentials).
-        Send(::switchboard_runtime::auth::SendError),
-    }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { "100-001" =>
-        SignInParamsEmptyOrInvalid, "100-002" => AlreadySignedIn, "100-003" =>
-        SignInResourceUnavailable, "100-004" => WrongUserOrPassword, "100-011" =>
-        SignInParamInvalid, "100-021" => SignInInProgress }
+        enum Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { #[doc =
+        " `100-001`"] #[doc = " "] #[doc = " Sign-in parameters are empty or invalid."]
+        #[doc(alias = "100-001")] "100-001" => SignInParamsEmptyOrInvalid, #[doc =
+        " `100-002`"] #[doc = " "] #[doc =
+        " The agent has already signed in (on plain sign-in, signed in elsewhere)."]
+        #[doc(alias = "100-002")] "100-002" => AlreadySignedIn, #[doc = " `100-003`"]
+        #[doc = " "] #[doc = " Resource/ProviderUnavailableException during sign-in."]
+        #[doc(alias = "100-003")] "100-003" => SignInResourceUnavailable, #[doc =
+        " `100-004`"] #[doc = " "] #[doc = " Wrong user name or password."] #[doc(alias =
+        "100-004")] "100-004" => WrongUserOrPassword, #[doc = " `100-011`"] #[doc = " "]
+        #[doc = " Sign-in parameter invalid."] #[doc(alias = "100-011")] "100-011" =>
+        SignInParamInvalid, #[doc = " `100-021`"] #[doc = " "] #[doc =
+        " Sign-in in progress."] #[doc(alias = "100-021")] "100-021" => SignInInProgress
+        }
     );
     /// Documented values; others are kept as received.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -7525,11 +6292,6 @@ pub mod sign_out {
         pub agent_id: String,
     }
     impl Request {
-        /// A builder; `build` checks required values and documented constraints.
-        #[inline]
-        pub fn builder() -> RequestBuilder {
-            RequestBuilder::default()
-        }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
@@ -7564,40 +6326,12 @@ pub mod sign_out {
             parts.finish()
         }
     }
-    /// Builds a [`Request`].
-    #[derive(Clone, Debug, Default)]
-    pub struct RequestBuilder {
-        agent_id: Option<String>,
-    }
-    impl RequestBuilder {
-        /// Agent ID. The value ranges from 101 to 59999.
-        ///
-        /// Required: `build` fails without it. Range: 101 to 59999.
-        pub fn agent_id(mut self, value: impl Into<String>) -> Self {
-            self.agent_id = Some(value.into());
-            self
-        }
-        /// The request, once every required value is set and every constraint holds.
-        #[inline]
-        pub fn build(self) -> Result<Request, BuildError> {
-            let request = Request {
-                agent_id: BuildError::require(self.agent_id, "agentid")?,
-            };
-            request.validate()?;
-            Ok(request)
-        }
-        /// Builds the request and calls it with `client` in one step (a build error is
-        /// the call's `Error::Build`); the future owns a clone of the client.
-        #[inline]
-        pub fn send(
-            self,
-            client: &super::Client,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<Output, Error>,
-        > + Send + 'static {
-            client.core.call_built(self.build())
-        }
-    }
+    ::switchboard_runtime::request_builder!(
+        RequestBuilder => Request { #[doc =
+        " Agent ID. The value ranges from 101 to 59999."] #[doc = " "] #[doc =
+        " Required: `build` fails without it. Range: 101 to 59999."] agent_id : String =
+        required("agentid") }
+    );
     ::switchboard_runtime::operation!(
         Request => Output, Error, parse_response,
         ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
@@ -7636,46 +6370,17 @@ pub mod sign_out {
         pub envelope: Option<super::ResponseEnvelope>,
     }
     ::switchboard_runtime::wire_object!(Output { skip envelope = "" });
-    /// Why a call of this endpoint failed: one variant per documented code, then the
-    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
-    #[derive(Debug)]
-    #[non_exhaustive]
-    pub enum Error {
-        /// `100-005`
-        ///
-        /// Sign-out parameters are invalid.
-        #[doc(alias = "100-005")]
-        SignOutParamsInvalid(::switchboard_runtime::response::ApiError),
-        /// `100-006`
-        ///
-        /// The agent has not signed in (also returned on a GUID mismatch).
-        #[doc(alias = "100-006")]
-        NotSignedIn(::switchboard_runtime::response::ApiError),
-        /// `100-008`
-        ///
-        /// The agent has already signed out.
-        #[doc(alias = "100-008")]
-        AlreadySignedOut(::switchboard_runtime::response::ApiError),
-        /// `100-010`
-        ///
-        /// State error at sign-out.
-        #[doc(alias = "100-010")]
-        SignOutStateError(::switchboard_runtime::response::ApiError),
-        /// A service-wide documented code that the endpoint's page does not list.
-        Service(::switchboard_runtime::response::ApiError),
-        /// A code or HTTP status the documentation does not list; the raw response is kept.
-        Undocumented(::switchboard_runtime::response::ApiError),
-        /// The response body could not be decoded; the raw response is kept.
-        Decode(::switchboard_runtime::response::DecodeError),
-        /// The request broke a documented constraint and was not sent.
-        Build(BuildError),
-        /// The request could not be sent (transport or credentials).
-        Send(::switchboard_runtime::auth::SendError),
-    }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { "100-005" =>
-        SignOutParamsInvalid, "100-006" => NotSignedIn, "100-008" => AlreadySignedOut,
-        "100-010" => SignOutStateError }
+        enum Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { #[doc =
+        " `100-005`"] #[doc = " "] #[doc = " Sign-out parameters are invalid."]
+        #[doc(alias = "100-005")] "100-005" => SignOutParamsInvalid, #[doc =
+        " `100-006`"] #[doc = " "] #[doc =
+        " The agent has not signed in (also returned on a GUID mismatch)."] #[doc(alias =
+        "100-006")] "100-006" => NotSignedIn, #[doc = " `100-008`"] #[doc = " "] #[doc =
+        " The agent has already signed out."] #[doc(alias = "100-008")] "100-008" =>
+        AlreadySignedOut, #[doc = " `100-010`"] #[doc = " "] #[doc =
+        " State error at sign-out."] #[doc(alias = "100-010")] "100-010" =>
+        SignOutStateError }
     );
 }
 #[rustfmt::skip]
@@ -7743,11 +6448,6 @@ pub mod three_party_call {
         pub call_app_data: Option<String>,
     }
     impl Request {
-        /// A builder; `build` checks required values and documented constraints.
-        #[inline]
-        pub fn builder() -> RequestBuilder {
-            RequestBuilder::default()
-        }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
@@ -7797,56 +6497,17 @@ pub mod three_party_call {
             parts.finish()
         }
     }
-    /// Builds a [`Request`].
-    #[derive(Clone, Debug, Default)]
-    pub struct RequestBuilder {
-        agent_id: Option<String>,
-        call_id: Option<String>,
-        call_app_data: Option<String>,
-    }
-    impl RequestBuilder {
-        /// Agent ID. The value ranges from 101 to 59999.
-        ///
-        /// Required: `build` fails without it. Range: 101 to 59999.
-        pub fn agent_id(mut self, value: impl Into<String>) -> Self {
-            self.agent_id = Some(value.into());
-            self
-        }
-        /// Indicates the ID of the call that the agent is holding. It cannot be blank.
-        ///
-        /// Required: `build` fails without it. Length: at least 1.
-        pub fn call_id(mut self, value: impl Into<String>) -> Self {
-            self.call_id = Some(value.into());
-            self
-        }
-        /// Call-associated data to be configured. It can be left empty. The maximum value is 16 KB. Optional.
-        pub fn call_app_data(mut self, value: impl Into<String>) -> Self {
-            self.call_app_data = Some(value.into());
-            self
-        }
-        /// The request, once every required value is set and every constraint holds.
-        #[inline]
-        pub fn build(self) -> Result<Request, BuildError> {
-            let request = Request {
-                agent_id: BuildError::require(self.agent_id, "agentid")?,
-                call_id: BuildError::require(self.call_id, "callid")?,
-                call_app_data: self.call_app_data,
-            };
-            request.validate()?;
-            Ok(request)
-        }
-        /// Builds the request and calls it with `client` in one step (a build error is
-        /// the call's `Error::Build`); the future owns a clone of the client.
-        #[inline]
-        pub fn send(
-            self,
-            client: &super::Client,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<Output, Error>,
-        > + Send + 'static {
-            client.core.call_built(self.build())
-        }
-    }
+    ::switchboard_runtime::request_builder!(
+        RequestBuilder => Request { #[doc =
+        " Agent ID. The value ranges from 101 to 59999."] #[doc = " "] #[doc =
+        " Required: `build` fails without it. Range: 101 to 59999."] agent_id : String =
+        required("agentid"), #[doc =
+        " Indicates the ID of the call that the agent is holding. It cannot be blank."]
+        #[doc = " "] #[doc = " Required: `build` fails without it. Length: at least 1."]
+        call_id : String = required("callid"), #[doc =
+        " Call-associated data to be configured. It can be left empty. The maximum value is 16 KB. Optional."]
+        call_app_data : String = optional }
+    );
     ::switchboard_runtime::operation!(
         Request => Output, Error, parse_response,
         ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
@@ -7887,24 +6548,8 @@ pub mod three_party_call {
         pub envelope: Option<super::ResponseEnvelope>,
     }
     ::switchboard_runtime::wire_object!(Output { skip envelope = "" });
-    /// Why a call of this endpoint failed: one variant per documented code, then the
-    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
-    #[derive(Debug)]
-    #[non_exhaustive]
-    pub enum Error {
-        /// A service-wide documented code that the endpoint's page does not list.
-        Service(::switchboard_runtime::response::ApiError),
-        /// A code or HTTP status the documentation does not list; the raw response is kept.
-        Undocumented(::switchboard_runtime::response::ApiError),
-        /// The response body could not be decoded; the raw response is kept.
-        Decode(::switchboard_runtime::response::DecodeError),
-        /// The request broke a documented constraint and was not sent.
-        Build(BuildError),
-        /// The request could not be sent (transport or credentials).
-        Send(::switchboard_runtime::auth::SendError),
-    }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, {}
+        enum Error, ID, ERRORS, super::ERRORS, super::ServiceCode, {}
     );
 }
 #[rustfmt::skip]
@@ -8019,11 +6664,6 @@ pub mod transfer_conference_chair {
         pub dest_agent_no: i64,
     }
     impl Request {
-        /// A builder; `build` checks required values and documented constraints.
-        #[inline]
-        pub fn builder() -> RequestBuilder {
-            RequestBuilder::default()
-        }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
@@ -8060,49 +6700,15 @@ pub mod transfer_conference_chair {
             parts.finish()
         }
     }
-    /// Builds a [`Request`].
-    #[derive(Clone, Debug, Default)]
-    pub struct RequestBuilder {
-        agent_id: Option<String>,
-        dest_agent_no: Option<i64>,
-    }
-    impl RequestBuilder {
-        /// Agent ID. The value ranges from 101 to 59999.
-        ///
-        /// Required: `build` fails without it. Range: 101 to 59999.
-        pub fn agent_id(mut self, value: impl Into<String>) -> Self {
-            self.agent_id = Some(value.into());
-            self
-        }
-        /// 待转移的目标座席工号。 ID of the agent to whom the chairperson permission is to be transferred.
-        ///
-        /// Required: `build` fails without it.
-        pub fn dest_agent_no(mut self, value: impl Into<i64>) -> Self {
-            self.dest_agent_no = Some(value.into());
-            self
-        }
-        /// The request, once every required value is set and every constraint holds.
-        #[inline]
-        pub fn build(self) -> Result<Request, BuildError> {
-            let request = Request {
-                agent_id: BuildError::require(self.agent_id, "agentid")?,
-                dest_agent_no: BuildError::require(self.dest_agent_no, "destAgentNo")?,
-            };
-            request.validate()?;
-            Ok(request)
-        }
-        /// Builds the request and calls it with `client` in one step (a build error is
-        /// the call's `Error::Build`); the future owns a clone of the client.
-        #[inline]
-        pub fn send(
-            self,
-            client: &super::Client,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<Output, Error>,
-        > + Send + 'static {
-            client.core.call_built(self.build())
-        }
-    }
+    ::switchboard_runtime::request_builder!(
+        RequestBuilder => Request { #[doc =
+        " Agent ID. The value ranges from 101 to 59999."] #[doc = " "] #[doc =
+        " Required: `build` fails without it. Range: 101 to 59999."] agent_id : String =
+        required("agentid"), #[doc =
+        " 待转移的目标座席工号。 ID of the agent to whom the chairperson permission is to be transferred."]
+        #[doc = " "] #[doc = " Required: `build` fails without it."] dest_agent_no : i64
+        = required("destAgentNo") }
+    );
     ::switchboard_runtime::operation!(
         Request => Output, Error, parse_response,
         ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
@@ -8143,57 +6749,22 @@ pub mod transfer_conference_chair {
         pub envelope: Option<super::ResponseEnvelope>,
     }
     ::switchboard_runtime::wire_object!(Output { skip envelope = "" });
-    /// Why a call of this endpoint failed: one variant per documented code, then the
-    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
-    #[derive(Debug)]
-    #[non_exhaustive]
-    pub enum Error {
-        /// `000-002`
-        ///
-        /// The URL parameter or address is wrong, or an interface parameter is invalid.
-        #[doc(alias = "000-002")]
-        InvalidParameter(::switchboard_runtime::response::ApiError),
-        /// `100-006`
-        ///
-        /// The agent has not signed in (also returned on a GUID mismatch).
-        #[doc(alias = "100-006")]
-        NotSignedIn(::switchboard_runtime::response::ApiError),
-        /// `100-007`
-        ///
-        /// Exception during the agent operation (WAS resource or internal error).
-        #[doc(alias = "100-007")]
-        AgentOperationException(::switchboard_runtime::response::ApiError),
-        /// `101-001`
-        ///
-        /// The agent has no conference.
-        #[doc(alias = "101-001")]
-        NoConference(::switchboard_runtime::response::ApiError),
-        /// `101-002`
-        ///
-        /// The agent is not the chairperson.
-        #[doc(alias = "101-002")]
-        NotChair(::switchboard_runtime::response::ApiError),
-        /// `101-005`
-        ///
-        /// The chairperson cannot transfer the chairperson role to itself.
-        #[doc(alias = "101-005")]
-        ChairCannotTransferToSelf(::switchboard_runtime::response::ApiError),
-        /// A service-wide documented code that the endpoint's page does not list.
-        Service(::switchboard_runtime::response::ApiError),
-        /// A code or HTTP status the documentation does not list; the raw response is kept.
-        Undocumented(::switchboard_runtime::response::ApiError),
-        /// The response body could not be decoded; the raw response is kept.
-        Decode(::switchboard_runtime::response::DecodeError),
-        /// The request broke a documented constraint and was not sent.
-        Build(BuildError),
-        /// The request could not be sent (transport or credentials).
-        Send(::switchboard_runtime::auth::SendError),
-    }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { "000-002" =>
-        InvalidParameter, "100-006" => NotSignedIn, "100-007" => AgentOperationException,
-        "101-001" => NoConference, "101-002" => NotChair, "101-005" =>
-        ChairCannotTransferToSelf }
+        enum Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { #[doc =
+        " `000-002`"] #[doc = " "] #[doc =
+        " The URL parameter or address is wrong, or an interface parameter is invalid."]
+        #[doc(alias = "000-002")] "000-002" => InvalidParameter, #[doc = " `100-006`"]
+        #[doc = " "] #[doc =
+        " The agent has not signed in (also returned on a GUID mismatch)."] #[doc(alias =
+        "100-006")] "100-006" => NotSignedIn, #[doc = " `100-007`"] #[doc = " "] #[doc =
+        " Exception during the agent operation (WAS resource or internal error)."]
+        #[doc(alias = "100-007")] "100-007" => AgentOperationException, #[doc =
+        " `101-001`"] #[doc = " "] #[doc = " The agent has no conference."] #[doc(alias =
+        "101-001")] "101-001" => NoConference, #[doc = " `101-002`"] #[doc = " "] #[doc =
+        " The agent is not the chairperson."] #[doc(alias = "101-002")] "101-002" =>
+        NotChair, #[doc = " `101-005`"] #[doc = " "] #[doc =
+        " The chairperson cannot transfer the chairperson role to itself."] #[doc(alias =
+        "101-005")] "101-005" => ChairCannotTransferToSelf }
     );
 }
 #[rustfmt::skip]
@@ -8253,11 +6824,6 @@ pub mod unhold_call {
         pub call_id: Option<String>,
     }
     impl Request {
-        /// A builder; `build` checks required values and documented constraints.
-        #[inline]
-        pub fn builder() -> RequestBuilder {
-            RequestBuilder::default()
-        }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
@@ -8295,47 +6861,13 @@ pub mod unhold_call {
             parts.finish()
         }
     }
-    /// Builds a [`Request`].
-    #[derive(Clone, Debug, Default)]
-    pub struct RequestBuilder {
-        agent_id: Option<String>,
-        call_id: Option<String>,
-    }
-    impl RequestBuilder {
-        /// Agent ID. The value ranges from 101 to 59999.
-        ///
-        /// Required: `build` fails without it. Range: 101 to 59999.
-        pub fn agent_id(mut self, value: impl Into<String>) -> Self {
-            self.agent_id = Some(value.into());
-            self
-        }
-        /// Unique ID of a call. Optional.
-        pub fn call_id(mut self, value: impl Into<String>) -> Self {
-            self.call_id = Some(value.into());
-            self
-        }
-        /// The request, once every required value is set and every constraint holds.
-        #[inline]
-        pub fn build(self) -> Result<Request, BuildError> {
-            let request = Request {
-                agent_id: BuildError::require(self.agent_id, "agentid")?,
-                call_id: self.call_id,
-            };
-            request.validate()?;
-            Ok(request)
-        }
-        /// Builds the request and calls it with `client` in one step (a build error is
-        /// the call's `Error::Build`); the future owns a clone of the client.
-        #[inline]
-        pub fn send(
-            self,
-            client: &super::Client,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<Output, Error>,
-        > + Send + 'static {
-            client.core.call_built(self.build())
-        }
-    }
+    ::switchboard_runtime::request_builder!(
+        RequestBuilder => Request { #[doc =
+        " Agent ID. The value ranges from 101 to 59999."] #[doc = " "] #[doc =
+        " Required: `build` fails without it. Range: 101 to 59999."] agent_id : String =
+        required("agentid"), #[doc = " Unique ID of a call. Optional."] call_id : String
+        = optional }
+    );
     ::switchboard_runtime::operation!(
         Request => Output, Error, parse_response,
         ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
@@ -8376,24 +6908,8 @@ pub mod unhold_call {
         pub envelope: Option<super::ResponseEnvelope>,
     }
     ::switchboard_runtime::wire_object!(Output { skip envelope = "" });
-    /// Why a call of this endpoint failed: one variant per documented code, then the
-    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
-    #[derive(Debug)]
-    #[non_exhaustive]
-    pub enum Error {
-        /// A service-wide documented code that the endpoint's page does not list.
-        Service(::switchboard_runtime::response::ApiError),
-        /// A code or HTTP status the documentation does not list; the raw response is kept.
-        Undocumented(::switchboard_runtime::response::ApiError),
-        /// The response body could not be decoded; the raw response is kept.
-        Decode(::switchboard_runtime::response::DecodeError),
-        /// The request broke a documented constraint and was not sent.
-        Build(BuildError),
-        /// The request could not be sent (transport or credentials).
-        Send(::switchboard_runtime::auth::SendError),
-    }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, {}
+        enum Error, ID, ERRORS, super::ERRORS, super::ServiceCode, {}
     );
 }
 #[rustfmt::skip]
@@ -8500,11 +7016,6 @@ pub mod unhold_conference_participant {
         pub address: String,
     }
     impl Request {
-        /// A builder; `build` checks required values and documented constraints.
-        #[inline]
-        pub fn builder() -> RequestBuilder {
-            RequestBuilder::default()
-        }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
@@ -8552,63 +7063,18 @@ pub mod unhold_conference_participant {
             parts.finish()
         }
     }
-    /// Builds a [`Request`].
-    #[derive(Clone, Debug, Default)]
-    pub struct RequestBuilder {
-        agent_id: Option<String>,
-        address_type: Option<UnholdConferenceParticipantAddressType>,
-        address: Option<String>,
-    }
-    impl RequestBuilder {
-        /// Agent ID. The value ranges from 101 to 59999.
-        ///
-        /// Required: `build` fails without it. Range: 101 to 59999.
-        pub fn agent_id(mut self, value: impl Into<String>) -> Self {
-            self.agent_id = Some(value.into());
-            self
-        }
-        /// 地址类型。6:电话号码 9:座席工号
-        ///
-        /// Address type. 6: phone number; 9: agent ID.
-        ///
-        /// Required: `build` fails without it.
-        pub fn address_type(
-            mut self,
-            value: impl Into<UnholdConferenceParticipantAddressType>,
-        ) -> Self {
-            self.address_type = Some(value.into());
-            self
-        }
-        /// 地址标识,即电话号码或者座席工号。最大长度为24字节。 Address, that is, the phone number or agent ID. At most 24 bytes.
-        ///
-        /// Required: `build` fails without it. Length: at most 24.
-        pub fn address(mut self, value: impl Into<String>) -> Self {
-            self.address = Some(value.into());
-            self
-        }
-        /// The request, once every required value is set and every constraint holds.
-        #[inline]
-        pub fn build(self) -> Result<Request, BuildError> {
-            let request = Request {
-                agent_id: BuildError::require(self.agent_id, "agentid")?,
-                address_type: BuildError::require(self.address_type, "addressType")?,
-                address: BuildError::require(self.address, "address")?,
-            };
-            request.validate()?;
-            Ok(request)
-        }
-        /// Builds the request and calls it with `client` in one step (a build error is
-        /// the call's `Error::Build`); the future owns a clone of the client.
-        #[inline]
-        pub fn send(
-            self,
-            client: &super::Client,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<Output, Error>,
-        > + Send + 'static {
-            client.core.call_built(self.build())
-        }
-    }
+    ::switchboard_runtime::request_builder!(
+        RequestBuilder => Request { #[doc =
+        " Agent ID. The value ranges from 101 to 59999."] #[doc = " "] #[doc =
+        " Required: `build` fails without it. Range: 101 to 59999."] agent_id : String =
+        required("agentid"), #[doc = " 地址类型。6:电话号码 9:座席工号"]
+        #[doc = " "] #[doc = " Address type. 6: phone number; 9: agent ID."] #[doc = " "]
+        #[doc = " Required: `build` fails without it."] address_type :
+        UnholdConferenceParticipantAddressType = required("addressType"), #[doc =
+        " 地址标识,即电话号码或者座席工号。最大长度为24字节。 Address, that is, the phone number or agent ID. At most 24 bytes."]
+        #[doc = " "] #[doc = " Required: `build` fails without it. Length: at most 24."]
+        address : String = required("address") }
+    );
     ::switchboard_runtime::operation!(
         Request => Output, Error, parse_response,
         ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
@@ -8649,51 +7115,20 @@ pub mod unhold_conference_participant {
         pub envelope: Option<super::ResponseEnvelope>,
     }
     ::switchboard_runtime::wire_object!(Output { skip envelope = "" });
-    /// Why a call of this endpoint failed: one variant per documented code, then the
-    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
-    #[derive(Debug)]
-    #[non_exhaustive]
-    pub enum Error {
-        /// `000-002`
-        ///
-        /// The URL parameter or address is wrong, or an interface parameter is invalid.
-        #[doc(alias = "000-002")]
-        InvalidParameter(::switchboard_runtime::response::ApiError),
-        /// `100-006`
-        ///
-        /// The agent has not signed in (also returned on a GUID mismatch).
-        #[doc(alias = "100-006")]
-        NotSignedIn(::switchboard_runtime::response::ApiError),
-        /// `100-007`
-        ///
-        /// Exception during the agent operation (WAS resource or internal error).
-        #[doc(alias = "100-007")]
-        AgentOperationException(::switchboard_runtime::response::ApiError),
-        /// `101-001`
-        ///
-        /// The agent has no conference.
-        #[doc(alias = "101-001")]
-        NoConference(::switchboard_runtime::response::ApiError),
-        /// `101-002`
-        ///
-        /// The agent is not the chairperson.
-        #[doc(alias = "101-002")]
-        NotChair(::switchboard_runtime::response::ApiError),
-        /// A service-wide documented code that the endpoint's page does not list.
-        Service(::switchboard_runtime::response::ApiError),
-        /// A code or HTTP status the documentation does not list; the raw response is kept.
-        Undocumented(::switchboard_runtime::response::ApiError),
-        /// The response body could not be decoded; the raw response is kept.
-        Decode(::switchboard_runtime::response::DecodeError),
-        /// The request broke a documented constraint and was not sent.
-        Build(BuildError),
-        /// The request could not be sent (transport or credentials).
-        Send(::switchboard_runtime::auth::SendError),
-    }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { "000-002" =>
-        InvalidParameter, "100-006" => NotSignedIn, "100-007" => AgentOperationException,
-        "101-001" => NoConference, "101-002" => NotChair }
+        enum Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { #[doc =
+        " `000-002`"] #[doc = " "] #[doc =
+        " The URL parameter or address is wrong, or an interface parameter is invalid."]
+        #[doc(alias = "000-002")] "000-002" => InvalidParameter, #[doc = " `100-006`"]
+        #[doc = " "] #[doc =
+        " The agent has not signed in (also returned on a GUID mismatch)."] #[doc(alias =
+        "100-006")] "100-006" => NotSignedIn, #[doc = " `100-007`"] #[doc = " "] #[doc =
+        " Exception during the agent operation (WAS resource or internal error)."]
+        #[doc(alias = "100-007")] "100-007" => AgentOperationException, #[doc =
+        " `101-001`"] #[doc = " "] #[doc = " The agent has no conference."] #[doc(alias =
+        "101-001")] "101-001" => NoConference, #[doc = " `101-002`"] #[doc = " "] #[doc =
+        " The agent is not the chairperson."] #[doc(alias = "101-002")] "101-002" =>
+        NotChair }
     );
     /// Documented values; others are kept as received.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -8824,280 +7259,64 @@ impl Client {
             core: self.core.with_attempt_timeout(timeout),
         }
     }
-    /// Answering an Agent Conference Call: An invited agent answers the conference call after receiving AgentConf_Ringing.
-    ///
-    /// See [`answer_agent_conference`].
-    pub fn answer_agent_conference(
-        &self,
-        request: answer_agent_conference::Request,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            answer_agent_conference::Output,
-            answer_agent_conference::Error,
-        >,
-    > + Send + 'static {
-        self.core.call_owned(request)
-    }
-    /// Answering a Call: The agent answers a ringing voice call after receiving AgentEvent_Ringing.
-    ///
-    /// See [`answer_call`].
-    pub fn answer_call(
-        &self,
-        request: answer_call::Request,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<answer_call::Output, answer_call::Error>,
-    > + Send + 'static {
-        self.core.call_owned(request)
-    }
-    /// Inviting Participants in Batches: The chairperson invites several participants (agents or phone numbers) to the conference.
-    ///
-    /// See [`batch_add_participants`].
-    pub fn batch_add_participants(
-        &self,
-        request: batch_add_participants::Request,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            batch_add_participants::Output,
-            batch_add_participants::Error,
-        >,
-    > + Send + 'static {
-        self.core.call_owned(request)
-    }
-    /// Deleting Participants in Batches: The chairperson removes several participants from the conference; the result lists those not found.
-    ///
-    /// See [`batch_remove_participants`].
-    pub fn batch_remove_participants(
-        &self,
-        request: batch_remove_participants::Request,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            batch_remove_participants::Output,
-            batch_remove_participants::Error,
-        >,
-    > + Send + 'static {
-        self.core.call_owned(request)
-    }
-    /// Modifying Participant Attributes: The chairperson sets a participant's channel attribute (listen only, talk only, both, neither).
-    ///
-    /// See [`change_participant_mode`].
-    pub fn change_participant_mode(
-        &self,
-        request: change_participant_mode::Request,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            change_participant_mode::Output,
-            change_participant_mode::Error,
-        >,
-    > + Send + 'static {
-        self.core.call_owned(request)
-    }
-    /// Holding Connection: The agent connects its ongoing call and a held call (连接保持).
-    ///
-    /// See [`connect_held_call`].
-    pub fn connect_held_call(
-        &self,
-        request: connect_held_call::Request,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            connect_held_call::Output,
-            connect_held_call::Error,
-        >,
-    > + Send + 'static {
-        self.core.call_owned(request)
-    }
-    /// Releasing a Connection of a Specified Number: The agent releases the connection of one phone number, typically in internal help and three-party calls.
-    ///
-    /// See [`disconnect_party`].
-    pub fn disconnect_party(
-        &self,
-        request: disconnect_party::Request,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<disconnect_party::Output, disconnect_party::Error>,
-    > + Send + 'static {
-        self.core.call_owned(request)
-    }
-    /// Holding a Call: The agent holds its ongoing call. See [`hold_call`].
-    pub fn hold_call(
-        &self,
-        request: hold_call::Request,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<hold_call::Output, hold_call::Error>,
-    > + Send + 'static {
-        self.core.call_owned(request)
-    }
-    /// Holding a Participant in a Conference: The chairperson holds one participant of the conference, playing a voice file to it.
-    ///
-    /// See [`hold_conference_participant`].
-    pub fn hold_conference_participant(
-        &self,
-        request: hold_conference_participant::Request,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            hold_conference_participant::Output,
-            hold_conference_participant::Error,
-        >,
-    > + Send + 'static {
-        self.core.call_owned(request)
-    }
-    /// Leaving an Agent Conference: An agent that is not the chairperson leaves the agent conference it has joined.
-    ///
-    /// See [`leave_agent_conference`].
-    pub fn leave_agent_conference(
-        &self,
-        request: leave_agent_conference::Request,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            leave_agent_conference::Output,
-            leave_agent_conference::Error,
-        >,
-    > + Send + 'static {
-        self.core.call_owned(request)
-    }
-    /// Querying Events by Polling: Long-polls the agent's pending events; doubles as the heartbeat and, in dynamic authentication, renews the GUID.
-    ///
-    /// See [`poll_events`].
-    pub fn poll_events(
-        &self,
-        request: poll_events::Request,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<poll_events::Output, poll_events::Error>,
-    > + Send + 'static {
-        self.core.call_owned(request)
-    }
-    /// Querying the List of Held Calls: A signed-in agent queries the list of its held calls.
-    ///
-    /// See [`query_hold_list`].
-    pub fn query_hold_list(
-        &self,
-        request: query_hold_list::Request,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<query_hold_list::Output, query_hold_list::Error>,
-    > + Send + 'static {
-        self.core.call_owned(request)
-    }
-    /// Querying an Ongoing Conference ID in the VDN: An inspector queries the IDs of the conferences in progress in its VDN.
-    ///
-    /// See [`query_vdn_conference_ids`].
-    pub fn query_vdn_conference_ids(
-        &self,
-        request: query_vdn_conference_ids::Request,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            query_vdn_conference_ids::Output,
-            query_vdn_conference_ids::Error,
-        >,
-    > + Send + 'static {
-        self.core.call_owned(request)
-    }
-    /// Rejecting an Agent Conference Call: An invited agent rejects the conference call after receiving AgentConf_Ringing.
-    ///
-    /// See [`reject_agent_conference`].
-    pub fn reject_agent_conference(
-        &self,
-        request: reject_agent_conference::Request,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            reject_agent_conference::Output,
-            reject_agent_conference::Error,
-        >,
-    > + Send + 'static {
-        self.core.call_owned(request)
-    }
-    /// Releasing an Agent Conference: The chairperson releases the conference; the chairperson and all participants are deleted.
-    ///
-    /// See [`release_agent_conference`].
-    pub fn release_agent_conference(
-        &self,
-        request: release_agent_conference::Request,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            release_agent_conference::Output,
-            release_agent_conference::Error,
-        >,
-    > + Send + 'static {
-        self.core.call_owned(request)
-    }
-    /// Applying for an Agent Conference: An agent applies for an agent conference and, once it succeeds, becomes its chairperson.
-    ///
-    /// See [`request_agent_conference`].
-    pub fn request_agent_conference(
-        &self,
-        request: request_agent_conference::Request,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            request_agent_conference::Output,
-            request_agent_conference::Error,
-        >,
-    > + Send + 'static {
-        self.core.call_owned(request)
-    }
-    /// Signing In: Signs an agent in to the agent gateway; the response carries the GUID that authenticates later calls.
-    ///
-    /// See [`sign_in`].
-    pub fn sign_in(
-        &self,
-        request: sign_in::Request,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<sign_in::Output, sign_in::Error>,
-    > + Send + 'static {
-        self.core.call_owned(request)
-    }
-    /// Signing Out: Signs an agent out of the agent gateway. See [`sign_out`].
-    pub fn sign_out(
-        &self,
-        request: sign_out::Request,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<sign_out::Output, sign_out::Error>,
-    > + Send + 'static {
-        self.core.call_owned(request)
-    }
-    /// Making a Three-Party Call: The agent joins its ongoing call and a held call into a three-party call.
-    ///
-    /// See [`three_party_call`].
-    pub fn three_party_call(
-        &self,
-        request: three_party_call::Request,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<three_party_call::Output, three_party_call::Error>,
-    > + Send + 'static {
-        self.core.call_owned(request)
-    }
-    /// Transferring the Chairperson Permission: The chairperson transfers the chairperson permission to another agent in the conference.
-    ///
-    /// See [`transfer_conference_chair`].
-    pub fn transfer_conference_chair(
-        &self,
-        request: transfer_conference_chair::Request,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            transfer_conference_chair::Output,
-            transfer_conference_chair::Error,
-        >,
-    > + Send + 'static {
-        self.core.call_owned(request)
-    }
-    /// Unholding a Call: The agent takes a held call off hold. See [`unhold_call`].
-    pub fn unhold_call(
-        &self,
-        request: unhold_call::Request,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<unhold_call::Output, unhold_call::Error>,
-    > + Send + 'static {
-        self.core.call_owned(request)
-    }
-    /// Unholding a Participant in a Conference: The chairperson unholds one held participant of the conference.
-    ///
-    /// See [`unhold_conference_participant`].
-    pub fn unhold_conference_participant(
-        &self,
-        request: unhold_conference_participant::Request,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            unhold_conference_participant::Output,
-            unhold_conference_participant::Error,
-        >,
-    > + Send + 'static {
-        self.core.call_owned(request)
+    ::switchboard_runtime::client_methods! {
+        #[doc =
+        " Answering an Agent Conference Call: An invited agent answers the conference call after receiving AgentConf_Ringing."]
+        #[doc = " "] #[doc = " See [`answer_agent_conference`]."]
+        answer_agent_conference; #[doc =
+        " Answering a Call: The agent answers a ringing voice call after receiving AgentEvent_Ringing."]
+        #[doc = " "] #[doc = " See [`answer_call`]."] answer_call; #[doc =
+        " Inviting Participants in Batches: The chairperson invites several participants (agents or phone numbers) to the conference."]
+        #[doc = " "] #[doc = " See [`batch_add_participants`]."] batch_add_participants;
+        #[doc =
+        " Deleting Participants in Batches: The chairperson removes several participants from the conference; the result lists those not found."]
+        #[doc = " "] #[doc = " See [`batch_remove_participants`]."]
+        batch_remove_participants; #[doc =
+        " Modifying Participant Attributes: The chairperson sets a participant's channel attribute (listen only, talk only, both, neither)."]
+        #[doc = " "] #[doc = " See [`change_participant_mode`]."]
+        change_participant_mode; #[doc =
+        " Holding Connection: The agent connects its ongoing call and a held call (连接保持)."]
+        #[doc = " "] #[doc = " See [`connect_held_call`]."] connect_held_call; #[doc =
+        " Releasing a Connection of a Specified Number: The agent releases the connection of one phone number, typically in internal help and three-party calls."]
+        #[doc = " "] #[doc = " See [`disconnect_party`]."] disconnect_party; #[doc =
+        " Holding a Call: The agent holds its ongoing call. See [`hold_call`]."]
+        hold_call; #[doc =
+        " Holding a Participant in a Conference: The chairperson holds one participant of the conference, playing a voice file to it."]
+        #[doc = " "] #[doc = " See [`hold_conference_participant`]."]
+        hold_conference_participant; #[doc =
+        " Leaving an Agent Conference: An agent that is not the chairperson leaves the agent conference it has joined."]
+        #[doc = " "] #[doc = " See [`leave_agent_conference`]."] leave_agent_conference;
+        #[doc =
+        " Querying Events by Polling: Long-polls the agent's pending events; doubles as the heartbeat and, in dynamic authentication, renews the GUID."]
+        #[doc = " "] #[doc = " See [`poll_events`]."] poll_events; #[doc =
+        " Querying the List of Held Calls: A signed-in agent queries the list of its held calls."]
+        #[doc = " "] #[doc = " See [`query_hold_list`]."] query_hold_list; #[doc =
+        " Querying an Ongoing Conference ID in the VDN: An inspector queries the IDs of the conferences in progress in its VDN."]
+        #[doc = " "] #[doc = " See [`query_vdn_conference_ids`]."]
+        query_vdn_conference_ids; #[doc =
+        " Rejecting an Agent Conference Call: An invited agent rejects the conference call after receiving AgentConf_Ringing."]
+        #[doc = " "] #[doc = " See [`reject_agent_conference`]."]
+        reject_agent_conference; #[doc =
+        " Releasing an Agent Conference: The chairperson releases the conference; the chairperson and all participants are deleted."]
+        #[doc = " "] #[doc = " See [`release_agent_conference`]."]
+        release_agent_conference; #[doc =
+        " Applying for an Agent Conference: An agent applies for an agent conference and, once it succeeds, becomes its chairperson."]
+        #[doc = " "] #[doc = " See [`request_agent_conference`]."]
+        request_agent_conference; #[doc =
+        " Signing In: Signs an agent in to the agent gateway; the response carries the GUID that authenticates later calls."]
+        #[doc = " "] #[doc = " See [`sign_in`]."] sign_in; #[doc =
+        " Signing Out: Signs an agent out of the agent gateway. See [`sign_out`]."]
+        sign_out; #[doc =
+        " Making a Three-Party Call: The agent joins its ongoing call and a held call into a three-party call."]
+        #[doc = " "] #[doc = " See [`three_party_call`]."] three_party_call; #[doc =
+        " Transferring the Chairperson Permission: The chairperson transfers the chairperson permission to another agent in the conference."]
+        #[doc = " "] #[doc = " See [`transfer_conference_chair`]."]
+        transfer_conference_chair; #[doc =
+        " Unholding a Call: The agent takes a held call off hold. See [`unhold_call`]."]
+        unhold_call; #[doc =
+        " Unholding a Participant in a Conference: The chairperson unholds one held participant of the conference."]
+        #[doc = " "] #[doc = " See [`unhold_conference_participant`]."]
+        unhold_conference_participant;
     }
     /// Opens the event stream: calls [`poll_events`] with `request` again and again (300 ms after each answer), through this client's transport and auth, and yields the events of its answers. Polling also keeps the session alive: while the stream is open it polls even when nobody reads (a slow reader gets `Lagged`), and dropping it ends the session's heartbeat. Drop the stream to stop. See [`events`] for an example.
     pub fn events(&self, request: poll_events::Request) -> events::EventStream {

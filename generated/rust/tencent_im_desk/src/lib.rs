@@ -1152,11 +1152,6 @@ pub mod contact_user {
         pub member_id: Option<String>,
     }
     impl Request {
-        /// A builder; `build` checks required values and documented constraints.
-        #[inline]
-        pub fn builder() -> RequestBuilder {
-            RequestBuilder::default()
-        }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
@@ -1192,67 +1187,17 @@ pub mod contact_user {
             parts.finish()
         }
     }
-    /// Builds a [`Request`].
-    #[derive(Clone, Debug, Default)]
-    pub struct RequestBuilder {
-        im_agent_user_id: Option<String>,
-        client_user_id: Option<String>,
-        group_id: Option<i64>,
-        member_id: Option<String>,
-    }
-    impl RequestBuilder {
-        /// UserID of the customer service account. Required: `build` fails without it.
-        pub fn im_agent_user_id(mut self, value: impl Into<String>) -> Self {
-            self.im_agent_user_id = Some(value.into());
-            self
-        }
-        /// The user ID of the contacted user. Required: `build` fails without it.
-        pub fn client_user_id(mut self, value: impl Into<String>) -> Self {
-            self.client_user_id = Some(value.into());
-            self
-        }
-        /// Specified assignment of agent group. If left blank, agents will be assigned according to the default policy.
-        ///
-        /// Optional.
-        pub fn group_id(mut self, value: impl Into<i64>) -> Self {
-            self.group_id = Some(value.into());
-            self
-        }
-        /// Specified agent ID. If left blank, agents will be assigned according to the default policy. Optional.
-        pub fn member_id(mut self, value: impl Into<String>) -> Self {
-            self.member_id = Some(value.into());
-            self
-        }
-        /// The request, once every required value is set and every constraint holds.
-        #[inline]
-        pub fn build(self) -> Result<Request, BuildError> {
-            let request = Request {
-                im_agent_user_id: BuildError::require(
-                    self.im_agent_user_id,
-                    "IMAgentUserId",
-                )?,
-                client_user_id: BuildError::require(
-                    self.client_user_id,
-                    "ClientUserId",
-                )?,
-                group_id: self.group_id,
-                member_id: self.member_id,
-            };
-            request.validate()?;
-            Ok(request)
-        }
-        /// Builds the request and calls it with `client` in one step (a build error is
-        /// the call's `Error::Build`); the future owns a clone of the client.
-        #[inline]
-        pub fn send(
-            self,
-            client: &super::Client,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<Output, Error>,
-        > + Send + 'static {
-            client.core.call_built(self.build())
-        }
-    }
+    ::switchboard_runtime::request_builder!(
+        RequestBuilder => Request { #[doc =
+        " UserID of the customer service account. Required: `build` fails without it."]
+        im_agent_user_id : String = required("IMAgentUserId"), #[doc =
+        " The user ID of the contacted user. Required: `build` fails without it."]
+        client_user_id : String = required("ClientUserId"), #[doc =
+        " Specified assignment of agent group. If left blank, agents will be assigned according to the default policy."]
+        #[doc = " "] #[doc = " Optional."] group_id : i64 = optional, #[doc =
+        " Specified agent ID. If left blank, agents will be assigned according to the default policy. Optional."]
+        member_id : String = optional }
+    );
     ::switchboard_runtime::operation!(
         Request => Output, Error, parse_response,
         ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
@@ -1297,55 +1242,25 @@ pub mod contact_user {
     ::switchboard_runtime::wire_object!(
         Output { optional member_id = "MemberId", skip envelope = "" }
     );
-    /// Why a call of this endpoint failed: one variant per documented code, then the
-    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
-    #[derive(Debug)]
-    #[non_exhaustive]
-    pub enum Error {
-        /// `141000`: Calling this interface is not allowed for applications that are not desk applications.
-        ///
-        /// The application is not a desk (customer service) application.
-        #[doc(alias = "141000")]
-        NotDeskApplication(::switchboard_runtime::response::ApiError),
-        /// `141001`: Failed to assign a human customer service agent. No available agents online.
-        #[doc(alias = "141001")]
-        NoAgentAvailable(::switchboard_runtime::response::ApiError),
-        /// `141002`: Internal system error, please retry.
-        ///
-        /// Internal error; retry.
-        ///
-        /// Retryable.
-        #[doc(alias = "141002")]
-        InternalError(::switchboard_runtime::response::ApiError),
-        /// `141003`: This session cannot be transferred to a live agent.
-        #[doc(alias = "141003")]
-        CannotTransferToHuman(::switchboard_runtime::response::ApiError),
-        /// `141004`: Invalid request parameters, please check and retry.
-        ///
-        /// Invalid parameter.
-        #[doc(alias = "141004")]
-        InvalidParameter(::switchboard_runtime::response::ApiError),
-        /// `141011`: Agent is offline. Please check whether agent is online.
-        #[doc(alias = "141011")]
-        AgentOffline(::switchboard_runtime::response::ApiError),
-        /// `141012`: Agent has …
-        E141012(::switchboard_runtime::response::ApiError),
-        /// A service-wide documented code that the endpoint's page does not list.
-        Service(::switchboard_runtime::response::ApiError),
-        /// A code or HTTP status the documentation does not list; the raw response is kept.
-        Undocumented(::switchboard_runtime::response::ApiError),
-        /// The response body could not be decoded; the raw response is kept.
-        Decode(::switchboard_runtime::response::DecodeError),
-        /// The request broke a documented constraint and was not sent.
-        Build(BuildError),
-        /// The request could not be sent (transport or credentials).
-        Send(::switchboard_runtime::auth::SendError),
-    }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { "141000" =>
-        NotDeskApplication, "141001" => NoAgentAvailable, "141002" => InternalError,
-        "141003" => CannotTransferToHuman, "141004" => InvalidParameter, "141011" =>
-        AgentOffline, "141012" => E141012 }
+        enum Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { #[doc =
+        " `141000`: Calling this interface is not allowed for applications that are not desk applications."]
+        #[doc = " "] #[doc =
+        " The application is not a desk (customer service) application."] #[doc(alias =
+        "141000")] "141000" => NotDeskApplication, #[doc =
+        " `141001`: Failed to assign a human customer service agent. No available agents online."]
+        #[doc(alias = "141001")] "141001" => NoAgentAvailable, #[doc =
+        " `141002`: Internal system error, please retry."] #[doc = " "] #[doc =
+        " Internal error; retry."] #[doc = " "] #[doc = " Retryable."] #[doc(alias =
+        "141002")] "141002" => InternalError, #[doc =
+        " `141003`: This session cannot be transferred to a live agent."] #[doc(alias =
+        "141003")] "141003" => CannotTransferToHuman, #[doc =
+        " `141004`: Invalid request parameters, please check and retry."] #[doc = " "]
+        #[doc = " Invalid parameter."] #[doc(alias = "141004")] "141004" =>
+        InvalidParameter, #[doc =
+        " `141011`: Agent is offline. Please check whether agent is online."] #[doc(alias
+        = "141011")] "141011" => AgentOffline, #[doc = " `141012`: Agent has …"]
+        "141012" => E141012 }
     );
 }
 #[rustfmt::skip]
@@ -1413,11 +1328,6 @@ pub mod describe_agent_statistics {
         pub agent_ids: Option<Vec<String>>,
     }
     impl Request {
-        /// A builder; `build` checks required values and documented constraints.
-        #[inline]
-        pub fn builder() -> RequestBuilder {
-            RequestBuilder::default()
-        }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
@@ -1464,72 +1374,23 @@ pub mod describe_agent_statistics {
             parts.finish()
         }
     }
-    /// Builds a [`Request`].
-    #[derive(Clone, Debug, Default)]
-    pub struct RequestBuilder {
-        from: Option<i64>,
-        to: Option<i64>,
-        limit: Option<i64>,
-        offset: Option<i64>,
-        agent_ids: Option<Vec<String>>,
-    }
-    impl RequestBuilder {
-        /// Start time, Unix second-level timestamp. Currently only support daily data statistics, start time is the timestamp at 00:00 on the day.
-        ///
-        /// Required: `build` fails without it. Format: `unix-seconds`.
-        pub fn from(mut self, value: impl Into<i64>) -> Self {
-            self.from = Some(value.into());
-            self
-        }
-        /// End time, Unix second-level timestamp. Currently only support daily data statistics. End time is the timestamp of 23:59:59 on the day.
-        ///
-        /// Required: `build` fails without it. Format: `unix-seconds`.
-        pub fn to(mut self, value: impl Into<i64>) -> Self {
-            self.to = Some(value.into());
-            self
-        }
-        /// Number of returned entries, the maximum is 100, the default is 100. Example value: 100.
-        ///
-        /// Optional. Range: at most 100.
-        pub fn limit(mut self, value: impl Into<i64>) -> Self {
-            self.limit = Some(value.into());
-            self
-        }
-        /// Returned record offset, default is 0. Example value: 0. Optional.
-        pub fn offset(mut self, value: impl Into<i64>) -> Self {
-            self.offset = Some(value.into());
-            self
-        }
-        /// Specify the customer service list to be queried. Optional.
-        pub fn agent_ids(mut self, value: impl Into<Vec<String>>) -> Self {
-            self.agent_ids = Some(value.into());
-            self
-        }
-        /// The request, once every required value is set and every constraint holds.
-        #[inline]
-        pub fn build(self) -> Result<Request, BuildError> {
-            let request = Request {
-                from: BuildError::require(self.from, "From")?,
-                to: BuildError::require(self.to, "To")?,
-                limit: self.limit,
-                offset: self.offset,
-                agent_ids: self.agent_ids,
-            };
-            request.validate()?;
-            Ok(request)
-        }
-        /// Builds the request and calls it with `client` in one step (a build error is
-        /// the call's `Error::Build`); the future owns a clone of the client.
-        #[inline]
-        pub fn send(
-            self,
-            client: &super::Client,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<Output, Error>,
-        > + Send + 'static {
-            client.core.call_built(self.build())
-        }
-    }
+    ::switchboard_runtime::request_builder!(
+        RequestBuilder => Request { #[doc =
+        " Start time, Unix second-level timestamp. Currently only support daily data statistics, start time is the timestamp at 00:00 on the day."]
+        #[doc = " "] #[doc =
+        " Required: `build` fails without it. Format: `unix-seconds`."] from : i64 =
+        required("From"), #[doc =
+        " End time, Unix second-level timestamp. Currently only support daily data statistics. End time is the timestamp of 23:59:59 on the day."]
+        #[doc = " "] #[doc =
+        " Required: `build` fails without it. Format: `unix-seconds`."] to : i64 =
+        required("To"), #[doc =
+        " Number of returned entries, the maximum is 100, the default is 100. Example value: 100."]
+        #[doc = " "] #[doc = " Optional. Range: at most 100."] limit : i64 = optional,
+        #[doc = " Returned record offset, default is 0. Example value: 0. Optional."]
+        offset : i64 = optional, #[doc =
+        " Specify the customer service list to be queried. Optional."] agent_ids : Vec <
+        String > = optional }
+    );
     ::switchboard_runtime::operation!(
         Request => Output, Error, parse_response,
         ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
@@ -1577,24 +1438,8 @@ pub mod describe_agent_statistics {
         Output { optional total_count = "TotalCount", optional data = "Data", skip
         envelope = "" }
     );
-    /// Why a call of this endpoint failed: one variant per documented code, then the
-    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
-    #[derive(Debug)]
-    #[non_exhaustive]
-    pub enum Error {
-        /// A service-wide documented code that the endpoint's page does not list.
-        Service(::switchboard_runtime::response::ApiError),
-        /// A code or HTTP status the documentation does not list; the raw response is kept.
-        Undocumented(::switchboard_runtime::response::ApiError),
-        /// The response body could not be decoded; the raw response is kept.
-        Decode(::switchboard_runtime::response::DecodeError),
-        /// The request broke a documented constraint and was not sent.
-        Build(BuildError),
-        /// The request could not be sent (transport or credentials).
-        Send(::switchboard_runtime::auth::SendError),
-    }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, {}
+        enum Error, ID, ERRORS, super::ERRORS, super::ServiceCode, {}
     );
     /// An object of the response or request.
     #[derive(Clone, Debug, PartialEq, Default)]
@@ -1744,11 +1589,6 @@ pub mod describe_chat_messages {
         pub order: Option<DescribeChatMessagesOrder>,
     }
     impl Request {
-        /// A builder; `build` checks required values and documented constraints.
-        #[inline]
-        pub fn builder() -> RequestBuilder {
-            RequestBuilder::default()
-        }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
@@ -1794,68 +1634,19 @@ pub mod describe_chat_messages {
             parts.finish()
         }
     }
-    /// Builds a [`Request`].
-    #[derive(Clone, Debug, Default)]
-    pub struct RequestBuilder {
-        session_id: Option<String>,
-        limit: Option<i64>,
-        offset: Option<i64>,
-        order: Option<DescribeChatMessagesOrder>,
-    }
-    impl RequestBuilder {
-        /// Specify the session ID to be queried. Required: `build` fails without it.
-        pub fn session_id(mut self, value: impl Into<String>) -> Self {
-            self.session_id = Some(value.into());
-            self
-        }
-        /// Number of returned entries, the maximum is 100, the default is 20.
-        /// Example value: 100
-        ///
-        /// Optional. Range: at most 100.
-        pub fn limit(mut self, value: impl Into<i64>) -> Self {
-            self.limit = Some(value.into());
-            self
-        }
-        /// Offset of returned records, default is 0.
-        /// Example value: 0
-        ///
-        /// Optional.
-        pub fn offset(mut self, value: impl Into<i64>) -> Self {
-            self.offset = Some(value.into());
-            self
-        }
-        /// 1. From morning to evening; 2. From evening to morning. Default is 2.
-        /// Example value: 1
-        ///
-        /// Optional.
-        pub fn order(mut self, value: impl Into<DescribeChatMessagesOrder>) -> Self {
-            self.order = Some(value.into());
-            self
-        }
-        /// The request, once every required value is set and every constraint holds.
-        #[inline]
-        pub fn build(self) -> Result<Request, BuildError> {
-            let request = Request {
-                session_id: BuildError::require(self.session_id, "SessionId")?,
-                limit: self.limit,
-                offset: self.offset,
-                order: self.order,
-            };
-            request.validate()?;
-            Ok(request)
-        }
-        /// Builds the request and calls it with `client` in one step (a build error is
-        /// the call's `Error::Build`); the future owns a clone of the client.
-        #[inline]
-        pub fn send(
-            self,
-            client: &super::Client,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<Output, Error>,
-        > + Send + 'static {
-            client.core.call_built(self.build())
-        }
-    }
+    ::switchboard_runtime::request_builder!(
+        RequestBuilder => Request { #[doc =
+        " Specify the session ID to be queried. Required: `build` fails without it."]
+        session_id : String = required("SessionId"), #[doc =
+        " Number of returned entries, the maximum is 100, the default is 20."] #[doc =
+        " Example value: 100"] #[doc = " "] #[doc = " Optional. Range: at most 100."]
+        limit : i64 = optional, #[doc = " Offset of returned records, default is 0."]
+        #[doc = " Example value: 0"] #[doc = " "] #[doc = " Optional."] offset : i64 =
+        optional, #[doc =
+        " 1. From morning to evening; 2. From evening to morning. Default is 2."] #[doc =
+        " Example value: 1"] #[doc = " "] #[doc = " Optional."] order :
+        DescribeChatMessagesOrder = optional }
+    );
     ::switchboard_runtime::operation!(
         Request => Output, Error, parse_response,
         ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
@@ -1907,30 +1698,11 @@ pub mod describe_chat_messages {
         Output { optional total_count = "TotalCount", optional messages = "Messages",
         skip envelope = "" }
     );
-    /// Why a call of this endpoint failed: one variant per documented code, then the
-    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
-    #[derive(Debug)]
-    #[non_exhaustive]
-    pub enum Error {
-        /// `141000`
-        ///
-        /// The application is not a desk (customer service) application.
-        #[doc(alias = "141000")]
-        NotDeskApplication(::switchboard_runtime::response::ApiError),
-        /// A service-wide documented code that the endpoint's page does not list.
-        Service(::switchboard_runtime::response::ApiError),
-        /// A code or HTTP status the documentation does not list; the raw response is kept.
-        Undocumented(::switchboard_runtime::response::ApiError),
-        /// The response body could not be decoded; the raw response is kept.
-        Decode(::switchboard_runtime::response::DecodeError),
-        /// The request broke a documented constraint and was not sent.
-        Build(BuildError),
-        /// The request could not be sent (transport or credentials).
-        Send(::switchboard_runtime::auth::SendError),
-    }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { "141000" =>
-        NotDeskApplication }
+        enum Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { #[doc = " `141000`"]
+        #[doc = " "] #[doc =
+        " The application is not a desk (customer service) application."] #[doc(alias =
+        "141000")] "141000" => NotDeskApplication }
     );
     /// Documented values; others are kept as received.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -2131,11 +1903,6 @@ pub mod describe_im_cdr_list {
         pub client_user_id: Option<String>,
     }
     impl Request {
-        /// A builder; `build` checks required values and documented constraints.
-        #[inline]
-        pub fn builder() -> RequestBuilder {
-            RequestBuilder::default()
-        }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
@@ -2182,79 +1949,21 @@ pub mod describe_im_cdr_list {
             parts.finish()
         }
     }
-    /// Builds a [`Request`].
-    #[derive(Clone, Debug, Default)]
-    pub struct RequestBuilder {
-        start_timestamp: Option<i64>,
-        end_timestamp: Option<i64>,
-        limit: Option<i64>,
-        offset: Option<i64>,
-        client_user_id: Option<String>,
-    }
-    impl RequestBuilder {
-        /// Start time, Unix second-level timestamp
-        ///
-        /// Required: `build` fails without it. Format: `unix-seconds`.
-        pub fn start_timestamp(mut self, value: impl Into<i64>) -> Self {
-            self.start_timestamp = Some(value.into());
-            self
-        }
-        /// End time, Unix second-level timestamp
-        ///
-        /// Required: `build` fails without it. Format: `unix-seconds`.
-        pub fn end_timestamp(mut self, value: impl Into<i64>) -> Self {
-            self.end_timestamp = Some(value.into());
-            self
-        }
-        /// Number of returned entries, the maximum is 100, the default is 20. Example value: 100
-        ///
-        /// Optional. Range: at most 100.
-        pub fn limit(mut self, value: impl Into<i64>) -> Self {
-            self.limit = Some(value.into());
-            self
-        }
-        /// Offset of returned records, default is 0. Example value: 0
-        ///
-        /// Optional.
-        pub fn offset(mut self, value: impl Into<i64>) -> Self {
-            self.offset = Some(value.into());
-            self
-        }
-        /// Specified User ID to Query
-        ///
-        /// Optional.
-        pub fn client_user_id(mut self, value: impl Into<String>) -> Self {
-            self.client_user_id = Some(value.into());
-            self
-        }
-        /// The request, once every required value is set and every constraint holds.
-        #[inline]
-        pub fn build(self) -> Result<Request, BuildError> {
-            let request = Request {
-                start_timestamp: BuildError::require(
-                    self.start_timestamp,
-                    "StartTimestamp",
-                )?,
-                end_timestamp: BuildError::require(self.end_timestamp, "EndTimestamp")?,
-                limit: self.limit,
-                offset: self.offset,
-                client_user_id: self.client_user_id,
-            };
-            request.validate()?;
-            Ok(request)
-        }
-        /// Builds the request and calls it with `client` in one step (a build error is
-        /// the call's `Error::Build`); the future owns a clone of the client.
-        #[inline]
-        pub fn send(
-            self,
-            client: &super::Client,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<Output, Error>,
-        > + Send + 'static {
-            client.core.call_built(self.build())
-        }
-    }
+    ::switchboard_runtime::request_builder!(
+        RequestBuilder => Request { #[doc = " Start time, Unix second-level timestamp"]
+        #[doc = " "] #[doc =
+        " Required: `build` fails without it. Format: `unix-seconds`."] start_timestamp :
+        i64 = required("StartTimestamp"), #[doc =
+        " End time, Unix second-level timestamp"] #[doc = " "] #[doc =
+        " Required: `build` fails without it. Format: `unix-seconds`."] end_timestamp :
+        i64 = required("EndTimestamp"), #[doc =
+        " Number of returned entries, the maximum is 100, the default is 20. Example value: 100"]
+        #[doc = " "] #[doc = " Optional. Range: at most 100."] limit : i64 = optional,
+        #[doc = " Offset of returned records, default is 0. Example value: 0"] #[doc =
+        " "] #[doc = " Optional."] offset : i64 = optional, #[doc =
+        " Specified User ID to Query"] #[doc = " "] #[doc = " Optional."] client_user_id
+        : String = optional }
+    );
     ::switchboard_runtime::operation!(
         Request => Output, Error, parse_response,
         ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
@@ -2306,24 +2015,8 @@ pub mod describe_im_cdr_list {
         Output { optional total_count = "TotalCount", optional im_cdr_list = "IMCdrList",
         skip envelope = "" }
     );
-    /// Why a call of this endpoint failed: one variant per documented code, then the
-    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
-    #[derive(Debug)]
-    #[non_exhaustive]
-    pub enum Error {
-        /// A service-wide documented code that the endpoint's page does not list.
-        Service(::switchboard_runtime::response::ApiError),
-        /// A code or HTTP status the documentation does not list; the raw response is kept.
-        Undocumented(::switchboard_runtime::response::ApiError),
-        /// The response body could not be decoded; the raw response is kept.
-        Decode(::switchboard_runtime::response::DecodeError),
-        /// The request broke a documented constraint and was not sent.
-        Build(BuildError),
-        /// The request could not be sent (transport or credentials).
-        Send(::switchboard_runtime::auth::SendError),
-    }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, {}
+        enum Error, ID, ERRORS, super::ERRORS, super::ServiceCode, {}
     );
     /// An object of the response or request.
     #[derive(Clone, Debug, PartialEq, Default)]
@@ -2427,11 +2120,6 @@ pub mod describe_reception_realtime_statistics {
     #[non_exhaustive]
     pub struct Request {}
     impl Request {
-        /// A builder; `build` checks required values and documented constraints.
-        #[inline]
-        pub fn builder() -> RequestBuilder {
-            RequestBuilder::default()
-        }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
@@ -2459,29 +2147,7 @@ pub mod describe_reception_realtime_statistics {
             parts.finish()
         }
     }
-    /// Builds a [`Request`].
-    #[derive(Clone, Debug, Default)]
-    pub struct RequestBuilder {}
-    impl RequestBuilder {
-        /// The request, once every required value is set and every constraint holds.
-        #[inline]
-        pub fn build(self) -> Result<Request, BuildError> {
-            let request = Request {};
-            request.validate()?;
-            Ok(request)
-        }
-        /// Builds the request and calls it with `client` in one step (a build error is
-        /// the call's `Error::Build`); the future owns a clone of the client.
-        #[inline]
-        pub fn send(
-            self,
-            client: &super::Client,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<Output, Error>,
-        > + Send + 'static {
-            client.core.call_built(self.build())
-        }
-    }
+    ::switchboard_runtime::request_builder!(RequestBuilder => Request {});
     ::switchboard_runtime::operation!(
         Request => Output, Error, parse_response,
         ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
@@ -2526,24 +2192,8 @@ pub mod describe_reception_realtime_statistics {
     ::switchboard_runtime::wire_object!(
         Output { optional data = "Data", skip envelope = "" }
     );
-    /// Why a call of this endpoint failed: one variant per documented code, then the
-    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
-    #[derive(Debug)]
-    #[non_exhaustive]
-    pub enum Error {
-        /// A service-wide documented code that the endpoint's page does not list.
-        Service(::switchboard_runtime::response::ApiError),
-        /// A code or HTTP status the documentation does not list; the raw response is kept.
-        Undocumented(::switchboard_runtime::response::ApiError),
-        /// The response body could not be decoded; the raw response is kept.
-        Decode(::switchboard_runtime::response::DecodeError),
-        /// The request broke a documented constraint and was not sent.
-        Build(BuildError),
-        /// The request could not be sent (transport or credentials).
-        Send(::switchboard_runtime::auth::SendError),
-    }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, {}
+        enum Error, ID, ERRORS, super::ERRORS, super::ServiceCode, {}
     );
     /// An object of the response or request.
     #[derive(Clone, Debug, PartialEq, Default)]
@@ -2660,11 +2310,6 @@ pub mod describe_session_statistics {
         pub group_by_hour: Option<bool>,
     }
     impl Request {
-        /// A builder; `build` checks required values and documented constraints.
-        #[inline]
-        pub fn builder() -> RequestBuilder {
-            RequestBuilder::default()
-        }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
@@ -2697,60 +2342,21 @@ pub mod describe_session_statistics {
             parts.finish()
         }
     }
-    /// Builds a [`Request`].
-    #[derive(Clone, Debug, Default)]
-    pub struct RequestBuilder {
-        from: Option<i64>,
-        to: Option<i64>,
-        group_by_hour: Option<bool>,
-    }
-    impl RequestBuilder {
-        /// 起始时间,Unix 秒级时间戳。 Start time, Unix timestamp in seconds.
-        ///
-        /// Required: `build` fails without it. Format: `unix-seconds`.
-        pub fn from(mut self, value: impl Into<i64>) -> Self {
-            self.from = Some(value.into());
-            self
-        }
-        /// 结束时间,Unix 秒级时间戳。 End time, Unix timestamp in seconds.
-        ///
-        /// Required: `build` fails without it. Format: `unix-seconds`.
-        pub fn to(mut self, value: impl Into<i64>) -> Self {
-            self.to = Some(value.into());
-            self
-        }
-        /// 指定查询数据是否按小时进行聚合。 默认为false则按天进行聚合
-        ///
-        /// Whether the data is aggregated per hour. Default false, aggregated per day.
-        ///
-        /// Optional.
-        pub fn group_by_hour(mut self, value: impl Into<bool>) -> Self {
-            self.group_by_hour = Some(value.into());
-            self
-        }
-        /// The request, once every required value is set and every constraint holds.
-        #[inline]
-        pub fn build(self) -> Result<Request, BuildError> {
-            let request = Request {
-                from: BuildError::require(self.from, "From")?,
-                to: BuildError::require(self.to, "To")?,
-                group_by_hour: self.group_by_hour,
-            };
-            request.validate()?;
-            Ok(request)
-        }
-        /// Builds the request and calls it with `client` in one step (a build error is
-        /// the call's `Error::Build`); the future owns a clone of the client.
-        #[inline]
-        pub fn send(
-            self,
-            client: &super::Client,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<Output, Error>,
-        > + Send + 'static {
-            client.core.call_built(self.build())
-        }
-    }
+    ::switchboard_runtime::request_builder!(
+        RequestBuilder => Request { #[doc =
+        " 起始时间,Unix 秒级时间戳。 Start time, Unix timestamp in seconds."]
+        #[doc = " "] #[doc =
+        " Required: `build` fails without it. Format: `unix-seconds`."] from : i64 =
+        required("From"), #[doc =
+        " 结束时间,Unix 秒级时间戳。 End time, Unix timestamp in seconds."]
+        #[doc = " "] #[doc =
+        " Required: `build` fails without it. Format: `unix-seconds`."] to : i64 =
+        required("To"), #[doc =
+        " 指定查询数据是否按小时进行聚合。 默认为false则按天进行聚合"]
+        #[doc = " "] #[doc =
+        " Whether the data is aggregated per hour. Default false, aggregated per day."]
+        #[doc = " "] #[doc = " Optional."] group_by_hour : bool = optional }
+    );
     ::switchboard_runtime::operation!(
         Request => Output, Error, parse_response,
         ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
@@ -2800,24 +2406,8 @@ pub mod describe_session_statistics {
         Output { optional total_count = "TotalCount", optional data = "Data", skip
         envelope = "" }
     );
-    /// Why a call of this endpoint failed: one variant per documented code, then the
-    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
-    #[derive(Debug)]
-    #[non_exhaustive]
-    pub enum Error {
-        /// A service-wide documented code that the endpoint's page does not list.
-        Service(::switchboard_runtime::response::ApiError),
-        /// A code or HTTP status the documentation does not list; the raw response is kept.
-        Undocumented(::switchboard_runtime::response::ApiError),
-        /// The response body could not be decoded; the raw response is kept.
-        Decode(::switchboard_runtime::response::DecodeError),
-        /// The request broke a documented constraint and was not sent.
-        Build(BuildError),
-        /// The request could not be sent (transport or credentials).
-        Send(::switchboard_runtime::auth::SendError),
-    }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, {}
+        enum Error, ID, ERRORS, super::ERRORS, super::ServiceCode, {}
     );
     /// An object of the response or request.
     #[derive(Clone, Debug, PartialEq, Default)]
@@ -2944,11 +2534,6 @@ pub mod end_session {
         pub session_id: Option<String>,
     }
     impl Request {
-        /// A builder; `build` checks required values and documented constraints.
-        #[inline]
-        pub fn builder() -> RequestBuilder {
-            RequestBuilder::default()
-        }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
@@ -2979,38 +2564,11 @@ pub mod end_session {
             parts.finish()
         }
     }
-    /// Builds a [`Request`].
-    #[derive(Clone, Debug, Default)]
-    pub struct RequestBuilder {
-        session_id: Option<String>,
-    }
-    impl RequestBuilder {
-        /// Specify the session ID to be ended. Optional.
-        pub fn session_id(mut self, value: impl Into<String>) -> Self {
-            self.session_id = Some(value.into());
-            self
+    ::switchboard_runtime::request_builder!(
+        RequestBuilder => Request { #[doc =
+        " Specify the session ID to be ended. Optional."] session_id : String = optional
         }
-        /// The request, once every required value is set and every constraint holds.
-        #[inline]
-        pub fn build(self) -> Result<Request, BuildError> {
-            let request = Request {
-                session_id: self.session_id,
-            };
-            request.validate()?;
-            Ok(request)
-        }
-        /// Builds the request and calls it with `client` in one step (a build error is
-        /// the call's `Error::Build`); the future owns a clone of the client.
-        #[inline]
-        pub fn send(
-            self,
-            client: &super::Client,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<Output, Error>,
-        > + Send + 'static {
-            client.core.call_built(self.build())
-        }
-    }
+    );
     ::switchboard_runtime::operation!(
         Request => Output, Error, parse_response,
         ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
@@ -3051,42 +2609,14 @@ pub mod end_session {
         pub envelope: Option<super::ResponseEnvelope>,
     }
     ::switchboard_runtime::wire_object!(Output { skip envelope = "" });
-    /// Why a call of this endpoint failed: one variant per documented code, then the
-    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
-    #[derive(Debug)]
-    #[non_exhaustive]
-    pub enum Error {
-        /// `141002`
-        ///
-        /// Internal error, please retry.
-        ///
-        /// Retryable.
-        #[doc(alias = "141002")]
-        InternalError(::switchboard_runtime::response::ApiError),
-        /// `141004`
-        ///
-        /// Invalid parameter.
-        #[doc(alias = "141004")]
-        InvalidParameter(::switchboard_runtime::response::ApiError),
-        /// `141005`
-        ///
-        /// Session does not exist or has completed.
-        #[doc(alias = "141005")]
-        SessionNotFound(::switchboard_runtime::response::ApiError),
-        /// A service-wide documented code that the endpoint's page does not list.
-        Service(::switchboard_runtime::response::ApiError),
-        /// A code or HTTP status the documentation does not list; the raw response is kept.
-        Undocumented(::switchboard_runtime::response::ApiError),
-        /// The response body could not be decoded; the raw response is kept.
-        Decode(::switchboard_runtime::response::DecodeError),
-        /// The request broke a documented constraint and was not sent.
-        Build(BuildError),
-        /// The request could not be sent (transport or credentials).
-        Send(::switchboard_runtime::auth::SendError),
-    }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { "141002" =>
-        InternalError, "141004" => InvalidParameter, "141005" => SessionNotFound }
+        enum Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { #[doc = " `141002`"]
+        #[doc = " "] #[doc = " Internal error, please retry."] #[doc = " "] #[doc =
+        " Retryable."] #[doc(alias = "141002")] "141002" => InternalError, #[doc =
+        " `141004`"] #[doc = " "] #[doc = " Invalid parameter."] #[doc(alias = "141004")]
+        "141004" => InvalidParameter, #[doc = " `141005`"] #[doc = " "] #[doc =
+        " Session does not exist or has completed."] #[doc(alias = "141005")] "141005" =>
+        SessionNotFound }
     );
 }
 #[rustfmt::skip]
@@ -3167,11 +2697,6 @@ pub mod get_session_state {
         pub customer_service_id: Option<String>,
     }
     impl Request {
-        /// A builder; `build` checks required values and documented constraints.
-        #[inline]
-        pub fn builder() -> RequestBuilder {
-            RequestBuilder::default()
-        }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
@@ -3208,52 +2733,13 @@ pub mod get_session_state {
             parts.finish()
         }
     }
-    /// Builds a [`Request`].
-    #[derive(Clone, Debug, Default)]
-    pub struct RequestBuilder {
-        session_id: Option<String>,
-        client_user_id: Option<String>,
-        customer_service_id: Option<String>,
-    }
-    impl RequestBuilder {
-        /// Specify the conversation ID to be queried. Optional.
-        pub fn session_id(mut self, value: impl Into<String>) -> Self {
-            self.session_id = Some(value.into());
-            self
-        }
-        /// User ID of the user. Optional.
-        pub fn client_user_id(mut self, value: impl Into<String>) -> Self {
-            self.client_user_id = Some(value.into());
-            self
-        }
-        /// UserID of the customer service account. Optional.
-        pub fn customer_service_id(mut self, value: impl Into<String>) -> Self {
-            self.customer_service_id = Some(value.into());
-            self
-        }
-        /// The request, once every required value is set and every constraint holds.
-        #[inline]
-        pub fn build(self) -> Result<Request, BuildError> {
-            let request = Request {
-                session_id: self.session_id,
-                client_user_id: self.client_user_id,
-                customer_service_id: self.customer_service_id,
-            };
-            request.validate()?;
-            Ok(request)
-        }
-        /// Builds the request and calls it with `client` in one step (a build error is
-        /// the call's `Error::Build`); the future owns a clone of the client.
-        #[inline]
-        pub fn send(
-            self,
-            client: &super::Client,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<Output, Error>,
-        > + Send + 'static {
-            client.core.call_built(self.build())
-        }
-    }
+    ::switchboard_runtime::request_builder!(
+        RequestBuilder => Request { #[doc =
+        " Specify the conversation ID to be queried. Optional."] session_id : String =
+        optional, #[doc = " User ID of the user. Optional."] client_user_id : String =
+        optional, #[doc = " UserID of the customer service account. Optional."]
+        customer_service_id : String = optional }
+    );
     ::switchboard_runtime::operation!(
         Request => Output, Error, parse_response,
         ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
@@ -3311,40 +2797,14 @@ pub mod get_session_state {
         Output { optional session_id = "SessionId", optional current_state =
         "CurrentState", optional agent_id = "AgentId", skip envelope = "" }
     );
-    /// Why a call of this endpoint failed: one variant per documented code, then the
-    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
-    #[derive(Debug)]
-    #[non_exhaustive]
-    pub enum Error {
-        /// `141002`: Internal error, retry.
-        ///
-        /// Internal error; retry.
-        ///
-        /// Retryable.
-        #[doc(alias = "141002")]
-        InternalError(::switchboard_runtime::response::ApiError),
-        /// `141004`: Invalid parameter.
-        ///
-        /// Invalid parameter.
-        #[doc(alias = "141004")]
-        InvalidParameter(::switchboard_runtime::response::ApiError),
-        /// `141005`: Session does not exist …
-        #[doc(alias = "141005")]
-        SessionNotFound(::switchboard_runtime::response::ApiError),
-        /// A service-wide documented code that the endpoint's page does not list.
-        Service(::switchboard_runtime::response::ApiError),
-        /// A code or HTTP status the documentation does not list; the raw response is kept.
-        Undocumented(::switchboard_runtime::response::ApiError),
-        /// The response body could not be decoded; the raw response is kept.
-        Decode(::switchboard_runtime::response::DecodeError),
-        /// The request broke a documented constraint and was not sent.
-        Build(BuildError),
-        /// The request could not be sent (transport or credentials).
-        Send(::switchboard_runtime::auth::SendError),
-    }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { "141002" =>
-        InternalError, "141004" => InvalidParameter, "141005" => SessionNotFound }
+        enum Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { #[doc =
+        " `141002`: Internal error, retry."] #[doc = " "] #[doc =
+        " Internal error; retry."] #[doc = " "] #[doc = " Retryable."] #[doc(alias =
+        "141002")] "141002" => InternalError, #[doc = " `141004`: Invalid parameter."]
+        #[doc = " "] #[doc = " Invalid parameter."] #[doc(alias = "141004")] "141004" =>
+        InvalidParameter, #[doc = " `141005`: Session does not exist …"] #[doc(alias =
+        "141005")] "141005" => SessionNotFound }
     );
     /// Documented values; others are kept as received.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -3483,11 +2943,6 @@ pub mod send_msg {
         pub cloud_custom_data: Option<String>,
     }
     impl Request {
-        /// A builder; `build` checks required values and documented constraints.
-        #[inline]
-        pub fn builder() -> RequestBuilder {
-            RequestBuilder::default()
-        }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
@@ -3529,88 +2984,23 @@ pub mod send_msg {
             parts.finish()
         }
     }
-    /// Builds a [`Request`].
-    #[derive(Clone, Debug, Default)]
-    pub struct RequestBuilder {
-        session_id: Option<String>,
-        from_account: Option<String>,
-        to_account: Option<String>,
-        msg_random: Option<u32>,
-        msg_body: Option<Vec<super::types::MsgElement>>,
-        cloud_custom_data: Option<String>,
-    }
-    impl RequestBuilder {
-        /// Session ID. If this field is filled, there is no need to fill the FromAccount and ToAccount fields.
-        ///
-        /// Optional.
-        pub fn session_id(mut self, value: impl Into<String>) -> Self {
-            self.session_id = Some(value.into());
-            self
-        }
-        /// Sender UserID, applicable only to the client-side integration method of "application/client", and the sender must be a customer service account.
-        ///
-        /// Optional.
-        pub fn from_account(mut self, value: impl Into<String>) -> Self {
-            self.from_account = Some(value.into());
-            self
-        }
-        /// 接收方 UserID,只适用于"应用/客户端"的用户端集成方式,接收方为普通用户。
-        ///
-        /// Receiver UserID, applicable only to the "application/client" user-end integration method; the receiver is an ordinary user.
-        ///
-        /// Optional.
-        pub fn to_account(mut self, value: impl Into<String>) -> Self {
-            self.to_account = Some(value.into());
-            self
-        }
-        /// 消息随机数(32位无符号整数),用于去重。 Message random number (32-bit unsigned integer), used for deduplication.
-        ///
-        /// Required: `build` fails without it. Format: `uint32`.
-        pub fn msg_random(mut self, value: impl Into<u32>) -> Self {
-            self.msg_random = Some(value.into());
-            self
-        }
-        /// 消息…
-        ///
-        /// Required: `build` fails without it.
-        pub fn msg_body(
-            mut self,
-            value: impl Into<Vec<super::types::MsgElement>>,
-        ) -> Self {
-            self.msg_body = Some(value.into());
-            self
-        }
-        /// Sets `CloudCustomData`. Optional.
-        pub fn cloud_custom_data(mut self, value: impl Into<String>) -> Self {
-            self.cloud_custom_data = Some(value.into());
-            self
-        }
-        /// The request, once every required value is set and every constraint holds.
-        #[inline]
-        pub fn build(self) -> Result<Request, BuildError> {
-            let request = Request {
-                session_id: self.session_id,
-                from_account: self.from_account,
-                to_account: self.to_account,
-                msg_random: BuildError::require(self.msg_random, "MsgRandom")?,
-                msg_body: BuildError::require(self.msg_body, "MsgBody")?,
-                cloud_custom_data: self.cloud_custom_data,
-            };
-            request.validate()?;
-            Ok(request)
-        }
-        /// Builds the request and calls it with `client` in one step (a build error is
-        /// the call's `Error::Build`); the future owns a clone of the client.
-        #[inline]
-        pub fn send(
-            self,
-            client: &super::Client,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<Output, Error>,
-        > + Send + 'static {
-            client.core.call_built(self.build())
-        }
-    }
+    ::switchboard_runtime::request_builder!(
+        RequestBuilder => Request { #[doc =
+        " Session ID. If this field is filled, there is no need to fill the FromAccount and ToAccount fields."]
+        #[doc = " "] #[doc = " Optional."] session_id : String = optional, #[doc =
+        " Sender UserID, applicable only to the client-side integration method of \"application/client\", and the sender must be a customer service account."]
+        #[doc = " "] #[doc = " Optional."] from_account : String = optional, #[doc =
+        " 接收方 UserID,只适用于\"应用/客户端\"的用户端集成方式,接收方为普通用户。"]
+        #[doc = " "] #[doc =
+        " Receiver UserID, applicable only to the \"application/client\" user-end integration method; the receiver is an ordinary user."]
+        #[doc = " "] #[doc = " Optional."] to_account : String = optional, #[doc =
+        " 消息随机数(32位无符号整数),用于去重。 Message random number (32-bit unsigned integer), used for deduplication."]
+        #[doc = " "] #[doc = " Required: `build` fails without it. Format: `uint32`."]
+        msg_random : u32 = required("MsgRandom"), #[doc = " 消息…"] #[doc = " "]
+        #[doc = " Required: `build` fails without it."] msg_body : Vec <
+        super::types::MsgElement > = required("MsgBody"), #[doc =
+        " Sets `CloudCustomData`. Optional."] cloud_custom_data : String = optional }
+    );
     ::switchboard_runtime::operation!(
         Request => Output, Error, parse_response,
         ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
@@ -3651,24 +3041,8 @@ pub mod send_msg {
         pub envelope: Option<super::ResponseEnvelope>,
     }
     ::switchboard_runtime::wire_object!(Output { skip envelope = "" });
-    /// Why a call of this endpoint failed: one variant per documented code, then the
-    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
-    #[derive(Debug)]
-    #[non_exhaustive]
-    pub enum Error {
-        /// A service-wide documented code that the endpoint's page does not list.
-        Service(::switchboard_runtime::response::ApiError),
-        /// A code or HTTP status the documentation does not list; the raw response is kept.
-        Undocumented(::switchboard_runtime::response::ApiError),
-        /// The response body could not be decoded; the raw response is kept.
-        Decode(::switchboard_runtime::response::DecodeError),
-        /// The request broke a documented constraint and was not sent.
-        Build(BuildError),
-        /// The request could not be sent (transport or credentials).
-        Send(::switchboard_runtime::auth::SendError),
-    }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, {}
+        enum Error, ID, ERRORS, super::ERRORS, super::ServiceCode, {}
     );
 }
 #[rustfmt::skip]
@@ -3731,11 +3105,6 @@ pub mod send_stream_msg {
         pub finish: Option<SendStreamMsgFinish>,
     }
     impl Request {
-        /// A builder; `build` checks required values and documented constraints.
-        #[inline]
-        pub fn builder() -> RequestBuilder {
-            RequestBuilder::default()
-        }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
@@ -3771,67 +3140,17 @@ pub mod send_stream_msg {
             parts.finish()
         }
     }
-    /// Builds a [`Request`].
-    #[derive(Clone, Debug, Default)]
-    pub struct RequestBuilder {
-        session_id: Option<String>,
-        chunk: Option<String>,
-        msg_key: Option<String>,
-        finish: Option<SendStreamMsgFinish>,
-    }
-    impl RequestBuilder {
-        /// Conversation ID
-        ///
-        /// Required: `build` fails without it.
-        pub fn session_id(mut self, value: impl Into<String>) -> Self {
-            self.session_id = Some(value.into());
-            self
-        }
-        /// Message content
-        ///
-        /// Required: `build` fails without it.
-        pub fn chunk(mut self, value: impl Into<String>) -> Self {
-            self.chunk = Some(value.into());
-            self
-        }
-        /// Not required for the first API call, but needs to be filled in starting from the second call.
-        ///
-        /// Optional.
-        pub fn msg_key(mut self, value: impl Into<String>) -> Self {
-            self.msg_key = Some(value.into());
-            self
-        }
-        /// When calling for the last time, this field is 1, indicating that the streaming output has stopped.
-        ///
-        /// Optional.
-        pub fn finish(mut self, value: impl Into<SendStreamMsgFinish>) -> Self {
-            self.finish = Some(value.into());
-            self
-        }
-        /// The request, once every required value is set and every constraint holds.
-        #[inline]
-        pub fn build(self) -> Result<Request, BuildError> {
-            let request = Request {
-                session_id: BuildError::require(self.session_id, "SessionId")?,
-                chunk: BuildError::require(self.chunk, "Chunk")?,
-                msg_key: self.msg_key,
-                finish: self.finish,
-            };
-            request.validate()?;
-            Ok(request)
-        }
-        /// Builds the request and calls it with `client` in one step (a build error is
-        /// the call's `Error::Build`); the future owns a clone of the client.
-        #[inline]
-        pub fn send(
-            self,
-            client: &super::Client,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<Output, Error>,
-        > + Send + 'static {
-            client.core.call_built(self.build())
-        }
-    }
+    ::switchboard_runtime::request_builder!(
+        RequestBuilder => Request { #[doc = " Conversation ID"] #[doc = " "] #[doc =
+        " Required: `build` fails without it."] session_id : String =
+        required("SessionId"), #[doc = " Message content"] #[doc = " "] #[doc =
+        " Required: `build` fails without it."] chunk : String = required("Chunk"), #[doc
+        =
+        " Not required for the first API call, but needs to be filled in starting from the second call."]
+        #[doc = " "] #[doc = " Optional."] msg_key : String = optional, #[doc =
+        " When calling for the last time, this field is 1, indicating that the streaming output has stopped."]
+        #[doc = " "] #[doc = " Optional."] finish : SendStreamMsgFinish = optional }
+    );
     ::switchboard_runtime::operation!(
         Request => Output, Error, parse_response,
         ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
@@ -3880,24 +3199,8 @@ pub mod send_stream_msg {
     ::switchboard_runtime::wire_object!(
         Output { optional msg_key = "MsgKey", skip envelope = "" }
     );
-    /// Why a call of this endpoint failed: one variant per documented code, then the
-    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
-    #[derive(Debug)]
-    #[non_exhaustive]
-    pub enum Error {
-        /// A service-wide documented code that the endpoint's page does not list.
-        Service(::switchboard_runtime::response::ApiError),
-        /// A code or HTTP status the documentation does not list; the raw response is kept.
-        Undocumented(::switchboard_runtime::response::ApiError),
-        /// The response body could not be decoded; the raw response is kept.
-        Decode(::switchboard_runtime::response::DecodeError),
-        /// The request broke a documented constraint and was not sent.
-        Build(BuildError),
-        /// The request could not be sent (transport or credentials).
-        Send(::switchboard_runtime::auth::SendError),
-    }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, {}
+        enum Error, ID, ERRORS, super::ERRORS, super::ServiceCode, {}
     );
     /// Documented values; others are kept as received.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -4032,11 +3335,6 @@ pub mod transfer_to_human {
         pub send_tip_if_no_agent_online: Option<TransferToHumanSendTipIfNoAgentOnline>,
     }
     impl Request {
-        /// A builder; `build` checks required values and documented constraints.
-        #[inline]
-        pub fn builder() -> RequestBuilder {
-            RequestBuilder::default()
-        }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
@@ -4074,66 +3372,18 @@ pub mod transfer_to_human {
             parts.finish()
         }
     }
-    /// Builds a [`Request`].
-    #[derive(Clone, Debug, Default)]
-    pub struct RequestBuilder {
-        session_id: Option<String>,
-        agent_id_list: Option<Vec<String>>,
-        agent_group_id: Option<i64>,
-        send_tip_if_no_agent_online: Option<TransferToHumanSendTipIfNoAgentOnline>,
-    }
-    impl RequestBuilder {
-        /// Session ID. Required: `build` fails without it.
-        pub fn session_id(mut self, value: impl Into<String>) -> Self {
-            self.session_id = Some(value.into());
-            self
-        }
-        /// Specified customer service. Empty by default. Optional.
-        pub fn agent_id_list(mut self, value: impl Into<Vec<String>>) -> Self {
-            self.agent_id_list = Some(value.into());
-            self
-        }
-        /// Specified agent group. If left blank, customer service will be assigned according to the default policy.
-        ///
-        /// Optional.
-        pub fn agent_group_id(mut self, value: impl Into<i64>) -> Self {
-            self.agent_group_id = Some(value.into());
-            self
-        }
-        /// Whether to send a failure prompt for transferring to human customer service if no customer service is online. 0 means not to send, and 1 means to send. The default is 0.
-        ///
-        /// Optional.
-        pub fn send_tip_if_no_agent_online(
-            mut self,
-            value: impl Into<TransferToHumanSendTipIfNoAgentOnline>,
-        ) -> Self {
-            self.send_tip_if_no_agent_online = Some(value.into());
-            self
-        }
-        /// The request, once every required value is set and every constraint holds.
-        #[inline]
-        pub fn build(self) -> Result<Request, BuildError> {
-            let request = Request {
-                session_id: BuildError::require(self.session_id, "SessionId")?,
-                agent_id_list: self.agent_id_list,
-                agent_group_id: self.agent_group_id,
-                send_tip_if_no_agent_online: self.send_tip_if_no_agent_online,
-            };
-            request.validate()?;
-            Ok(request)
-        }
-        /// Builds the request and calls it with `client` in one step (a build error is
-        /// the call's `Error::Build`); the future owns a clone of the client.
-        #[inline]
-        pub fn send(
-            self,
-            client: &super::Client,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<Output, Error>,
-        > + Send + 'static {
-            client.core.call_built(self.build())
-        }
-    }
+    ::switchboard_runtime::request_builder!(
+        RequestBuilder => Request { #[doc =
+        " Session ID. Required: `build` fails without it."] session_id : String =
+        required("SessionId"), #[doc =
+        " Specified customer service. Empty by default. Optional."] agent_id_list : Vec <
+        String > = optional, #[doc =
+        " Specified agent group. If left blank, customer service will be assigned according to the default policy."]
+        #[doc = " "] #[doc = " Optional."] agent_group_id : i64 = optional, #[doc =
+        " Whether to send a failure prompt for transferring to human customer service if no customer service is online. 0 means not to send, and 1 means to send. The default is 0."]
+        #[doc = " "] #[doc = " Optional."] send_tip_if_no_agent_online :
+        TransferToHumanSendTipIfNoAgentOnline = optional }
+    );
     ::switchboard_runtime::operation!(
         Request => Output, Error, parse_response,
         ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
@@ -4181,35 +3431,15 @@ pub mod transfer_to_human {
         Output { optional agent_id = "AgentId", optional is_in_queue = "IsInQueue", skip
         envelope = "" }
     );
-    /// Why a call of this endpoint failed: one variant per documented code, then the
-    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
-    #[derive(Debug)]
-    #[non_exhaustive]
-    pub enum Error {
-        /// `90001`: JSON format parsing failed. Check whether the request package conforms to the JSON Specification.
-        #[doc(alias = "90001")]
-        JsonParseFailed(::switchboard_runtime::response::ApiError),
-        /// `90002`: The MsgBody in the JSON format request packet does not match the message format description, or the MsgBody is not an Array type. See the definition of …
-        #[doc(alias = "90002")]
-        InvalidMsgBody(::switchboard_runtime::response::ApiError),
-        /// `90005`
-        ///
-        /// Listed as a private error code of this API; its description was not captured (UNCONFIRMED, see `unconfirmed`).
-        E90005(::switchboard_runtime::response::ApiError),
-        /// A service-wide documented code that the endpoint's page does not list.
-        Service(::switchboard_runtime::response::ApiError),
-        /// A code or HTTP status the documentation does not list; the raw response is kept.
-        Undocumented(::switchboard_runtime::response::ApiError),
-        /// The response body could not be decoded; the raw response is kept.
-        Decode(::switchboard_runtime::response::DecodeError),
-        /// The request broke a documented constraint and was not sent.
-        Build(BuildError),
-        /// The request could not be sent (transport or credentials).
-        Send(::switchboard_runtime::auth::SendError),
-    }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { "90001" =>
-        JsonParseFailed, "90002" => InvalidMsgBody, "90005" => E90005 }
+        enum Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { #[doc =
+        " `90001`: JSON format parsing failed. Check whether the request package conforms to the JSON Specification."]
+        #[doc(alias = "90001")] "90001" => JsonParseFailed, #[doc =
+        " `90002`: The MsgBody in the JSON format request packet does not match the message format description, or the MsgBody is not an Array type. See the definition of …"]
+        #[doc(alias = "90002")] "90002" => InvalidMsgBody, #[doc = " `90005`"] #[doc =
+        " "] #[doc =
+        " Listed as a private error code of this API; its description was not captured (UNCONFIRMED, see `unconfirmed`)."]
+        "90005" => E90005 }
     );
     /// Documented values; others are kept as received.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -4381,145 +3611,35 @@ impl Client {
             core: self.core.with_attempt_timeout(timeout),
         }
     }
-    /// Proactively Contact User: Proactively contact a user for a live conversation from a customer service account, optionally choosing the agent or group.
-    ///
-    /// See [`contact_user`].
-    pub fn contact_user(
-        &self,
-        request: contact_user::Request,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<contact_user::Output, contact_user::Error>,
-    > + Send + 'static {
-        self.core.call_owned(request)
-    }
-    /// Query Live Agent Analysis Data: Query per-agent daily analysis data (online times, session and message counts, response times, satisfaction).
-    ///
-    /// See [`describe_agent_statistics`].
-    pub fn describe_agent_statistics(
-        &self,
-        request: describe_agent_statistics::Request,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            describe_agent_statistics::Output,
-            describe_agent_statistics::Error,
-        >,
-    > + Send + 'static {
-        self.core.call_owned(request)
-    }
-    /// Query the Chat Record of the Specified Session: Query the chat record (messages) of a specified session, paged.
-    ///
-    /// See [`describe_chat_messages`].
-    pub fn describe_chat_messages(
-        &self,
-        request: describe_chat_messages::Request,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            describe_chat_messages::Output,
-            describe_chat_messages::Error,
-        >,
-    > + Send + 'static {
-        self.core.call_owned(request)
-    }
-    /// Query Session Records: Query desk session (service) records in a time range, optionally for one user, paged.
-    ///
-    /// See [`describe_im_cdr_list`].
-    pub fn describe_im_cdr_list(
-        &self,
-        request: describe_im_cdr_list::Request,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            describe_im_cdr_list::Output,
-            describe_im_cdr_list::Error,
-        >,
-    > + Send + 'static {
-        self.core.call_owned(request)
-    }
-    /// 查询实时接待统计数据: Query real-time reception statistics (agents by status, sessions transferred, being served and queueing, per-group queues).
-    ///
-    /// See [`describe_reception_realtime_statistics`].
-    pub fn describe_reception_realtime_statistics(
-        &self,
-        request: describe_reception_realtime_statistics::Request,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            describe_reception_realtime_statistics::Output,
-            describe_reception_realtime_statistics::Error,
-        >,
-    > + Send + 'static {
-        self.core.call_owned(request)
-    }
-    /// 查询会话统计数据: Query session statistics aggregated per day or per hour.
-    ///
-    /// See [`describe_session_statistics`].
-    pub fn describe_session_statistics(
-        &self,
-        request: describe_session_statistics::Request,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            describe_session_statistics::Output,
-            describe_session_statistics::Error,
-        >,
-    > + Send + 'static {
-        self.core.call_owned(request)
-    }
-    /// Ending Session: End a session that has been transferred to a human through this API.
-    ///
-    /// See [`end_session`].
-    pub fn end_session(
-        &self,
-        request: end_session::Request,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<end_session::Output, end_session::Error>,
-    > + Send + 'static {
-        self.core.call_owned(request)
-    }
-    /// Querying User Session Status: Query the status of a user session (bot, queueing, waiting for or served by a live agent).
-    ///
-    /// See [`get_session_state`].
-    pub fn get_session_state(
-        &self,
-        request: get_session_state::Request,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            get_session_state::Output,
-            get_session_state::Error,
-        >,
-    > + Send + 'static {
-        self.core.call_owned(request)
-    }
-    /// Send Messages: App admins send a message to a user in a desk session (also visible to the live agent after transfer).
-    ///
-    /// See [`send_msg`].
-    pub fn send_msg(
-        &self,
-        request: send_msg::Request,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<send_msg::Output, send_msg::Error>,
-    > + Send + 'static {
-        self.core.call_owned(request)
-    }
-    /// Sending Stream Messages: App admins send a streaming message to a user in chunks; the first call returns a MsgKey that later calls repeat.
-    ///
-    /// See [`send_stream_msg`].
-    pub fn send_stream_msg(
-        &self,
-        request: send_stream_msg::Request,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<send_stream_msg::Output, send_stream_msg::Error>,
-    > + Send + 'static {
-        self.core.call_owned(request)
-    }
-    /// Agent Transfer: App admins transfer a user's session to a live agent. See [`transfer_to_human`].
-    pub fn transfer_to_human(
-        &self,
-        request: transfer_to_human::Request,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            transfer_to_human::Output,
-            transfer_to_human::Error,
-        >,
-    > + Send + 'static {
-        self.core.call_owned(request)
+    ::switchboard_runtime::client_methods! {
+        #[doc =
+        " Proactively Contact User: Proactively contact a user for a live conversation from a customer service account, optionally choosing the agent or group."]
+        #[doc = " "] #[doc = " See [`contact_user`]."] contact_user; #[doc =
+        " Query Live Agent Analysis Data: Query per-agent daily analysis data (online times, session and message counts, response times, satisfaction)."]
+        #[doc = " "] #[doc = " See [`describe_agent_statistics`]."]
+        describe_agent_statistics; #[doc =
+        " Query the Chat Record of the Specified Session: Query the chat record (messages) of a specified session, paged."]
+        #[doc = " "] #[doc = " See [`describe_chat_messages`]."] describe_chat_messages;
+        #[doc =
+        " Query Session Records: Query desk session (service) records in a time range, optionally for one user, paged."]
+        #[doc = " "] #[doc = " See [`describe_im_cdr_list`]."] describe_im_cdr_list;
+        #[doc =
+        " 查询实时接待统计数据: Query real-time reception statistics (agents by status, sessions transferred, being served and queueing, per-group queues)."]
+        #[doc = " "] #[doc = " See [`describe_reception_realtime_statistics`]."]
+        describe_reception_realtime_statistics; #[doc =
+        " 查询会话统计数据: Query session statistics aggregated per day or per hour."]
+        #[doc = " "] #[doc = " See [`describe_session_statistics`]."]
+        describe_session_statistics; #[doc =
+        " Ending Session: End a session that has been transferred to a human through this API."]
+        #[doc = " "] #[doc = " See [`end_session`]."] end_session; #[doc =
+        " Querying User Session Status: Query the status of a user session (bot, queueing, waiting for or served by a live agent)."]
+        #[doc = " "] #[doc = " See [`get_session_state`]."] get_session_state; #[doc =
+        " Send Messages: App admins send a message to a user in a desk session (also visible to the live agent after transfer)."]
+        #[doc = " "] #[doc = " See [`send_msg`]."] send_msg; #[doc =
+        " Sending Stream Messages: App admins send a streaming message to a user in chunks; the first call returns a MsgKey that later calls repeat."]
+        #[doc = " "] #[doc = " See [`send_stream_msg`]."] send_stream_msg; #[doc =
+        " Agent Transfer: App admins transfer a user's session to a live agent. See [`transfer_to_human`]."]
+        transfer_to_human;
     }
 }
 #[rustfmt::skip]
