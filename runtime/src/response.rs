@@ -343,24 +343,30 @@ pub fn read<T: crate::wire::FromJson>(
     }
 }
 
+/// A generated endpoint `Error` as [`parse`] makes it (implemented by
+/// [`operation_error!`](crate::operation_error)).
+pub trait EndpointError {
+    /// A failed response: the variant of its documented code, `Service` or `Undocumented`.
+    fn from_failure(failure: Failure) -> Self;
+    /// An undecodable body: `Decode`.
+    fn from_decode(error: DecodeError) -> Self;
+}
+
 /// [`open`] then [`read`]: the whole `parse_response` of a generated endpoint whose output is
 /// the payload, written once here instead of type-checked again in every endpoint module.
-/// `failure` and `decode` make the endpoint's `Error` (its `from_failure` and `Decode`).
 #[inline]
-pub fn parse<T: crate::wire::FromJson, E>(
+pub fn parse<T: crate::wire::FromJson, E: EndpointError>(
     envelope: &Envelope,
     endpoint: &'static str,
     response: http::Response<Bytes>,
-    failure: fn(Failure) -> E,
-    decode: fn(DecodeError) -> E,
 ) -> Result<T, E> {
     let opened = match open(envelope, endpoint, response) {
         Ok(opened) => opened,
-        Err(error) => return Err(failure(error)),
+        Err(error) => return Err(E::from_failure(error)),
     };
     match read(endpoint, opened) {
         Ok(output) => Ok(output),
-        Err(error) => Err(decode(error)),
+        Err(error) => Err(E::from_decode(error)),
     }
 }
 
@@ -551,6 +557,17 @@ macro_rules! operation_error {
                     ::core::option::Option::Some(error) => error.is_retryable(),
                     ::core::option::Option::None => false,
                 }
+            }
+        }
+
+        impl $crate::response::EndpointError for $error {
+            #[inline]
+            fn from_failure(failure: $crate::response::Failure) -> Self {
+                $error::from_failure(failure)
+            }
+            #[inline]
+            fn from_decode(error: $crate::response::DecodeError) -> Self {
+                Self::Decode(error)
             }
         }
 

@@ -23,6 +23,7 @@ fn name(mac: &syn::Macro) -> String {
 pub(super) fn module_items(mac: &syn::Macro, prefix: &str, out: &mut BTreeMap<String, String>) {
     match name(mac).as_str() {
         "operation_error" => operation_error(mac.tokens.clone(), prefix, out),
+        "operation" => operation(mac.tokens.clone(), prefix, out),
         "request_builder" => {
             if let Ok(builder) = mac.parse_body::<RequestBuilder>() {
                 builder.list(prefix, out);
@@ -105,6 +106,24 @@ pub(super) fn impl_items(mac: &syn::Macro, ty: &str, out: &mut BTreeMap<String, 
                 fn #method(&self, request: #method::Request) -> impl ::std::future::Future<Output = ::std::result::Result<#method::Output, #method::Error>> + Send + 'static
             };
             out.insert(format!("fn {ty}::{method}"), tokens(&signature));
+        }
+    }
+}
+
+/// `operation!(Request => Output, Error, parse_response, endpoint { … })`: the endpoint's
+/// consts (the other forms declare no item).
+fn operation(stream: TokenStream, prefix: &str, out: &mut BTreeMap<String, String>) {
+    let declares = stream
+        .into_iter()
+        .any(|tree| matches!(tree, TokenTree::Ident(ident) if ident == "endpoint"));
+    if declares {
+        for (name, ty) in [
+            ("ID", "&str"),
+            ("METHOD", "&str"),
+            ("PATH", "&str"),
+            ("IDEMPOTENT", "bool"),
+        ] {
+            out.insert(format!("const {prefix}{name}"), ty.to_owned());
         }
     }
 }

@@ -157,15 +157,11 @@ fn emit_data(service: &Service, endpoint: &Endpoint) -> TokenStream {
     } else {
         " Names of the events this endpoint triggers."
     };
+    // `ID`, `METHOD`, `PATH` and `IDEMPOTENT` come with the `Operation` impl (`operation!`).
     quote! {
-        /// The endpoint's id.
-        pub const ID: &str = #id;
-        /// HTTP method.
-        pub const METHOD: &str = #method;
-        /// Path template under the base URL.
-        pub const PATH: &str = #path;
-        /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
-        pub const IDEMPOTENT: bool = #idempotent;
+        ::switchboard_runtime::operation!(Request => Output, Error, parse_response, endpoint {
+            id: #id, method: #method, path: #path, idempotent: #idempotent,
+        });
         #[doc = #events_doc]
         pub const EVENTS: &[&str] = &[#(#events),*];
         /// The error codes documented for this endpoint.
@@ -563,7 +559,7 @@ fn emit_to_http(
             #read
         },
         None => quote! {
-            ::switchboard_runtime::response::parse(&#envelope, ID, response, Error::from_failure, Error::Decode)
+            ::switchboard_runtime::response::parse(&#envelope, ID, response)
         },
     };
     let to_http = quote! {
@@ -579,10 +575,6 @@ fn emit_to_http(
         }
     };
     let rest = quote! {
-
-        ::switchboard_runtime::operation!(Request => Output, Error, parse_response, ::switchboard_runtime::client::OperationInfo {
-            service: super::SERVICE, id: ID, method: METHOD, path: PATH, idempotent: IDEMPOTENT,
-        });
 
         /// Decodes a response of this endpoint: the envelope's success rule, then the output.
         /// Sans-IO; never panics, whatever the bytes.

@@ -1182,14 +1182,10 @@ pub mod testing {
 pub mod answer_call {
     #[allow(unused_imports)]
     use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
-    /// The endpoint's id.
-    pub const ID: &str = "answer_call";
-    /// HTTP method.
-    pub const METHOD: &str = "POST";
-    /// Path template under the base URL.
-    pub const PATH: &str = "/";
-    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
-    pub const IDEMPOTENT: bool = false;
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response, endpoint { id : "answer_call", method :
+        "POST", path : "/", idempotent : false, }
+    );
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
@@ -1282,11 +1278,6 @@ pub mod answer_call {
         " 通话 ID。 The call ID. Required: `build` fails without it."] job_id : String
         = required("JobId") }
     );
-    ::switchboard_runtime::operation!(
-        Request => Output, Error, parse_response,
-        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
-        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
-    );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
@@ -1368,14 +1359,10 @@ pub mod answer_call {
 pub mod barge_in_call {
     #[allow(unused_imports)]
     use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
-    /// The endpoint's id.
-    pub const ID: &str = "barge_in_call";
-    /// HTTP method.
-    pub const METHOD: &str = "POST";
-    /// Path template under the base URL.
-    pub const PATH: &str = "/";
-    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
-    pub const IDEMPOTENT: bool = false;
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response, endpoint { id : "barge_in_call", method
+        : "POST", path : "/", idempotent : false, }
+    );
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
@@ -1488,11 +1475,6 @@ pub mod barge_in_call {
         #[doc = " "] #[doc = " Optional. Format: `int32`."] timeout_seconds : i32 =
         optional }
     );
-    ::switchboard_runtime::operation!(
-        Request => Output, Error, parse_response,
-        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
-        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
-    );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
@@ -1574,14 +1556,10 @@ pub mod barge_in_call {
 pub mod blind_transfer {
     #[allow(unused_imports)]
     use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
-    /// The endpoint's id.
-    pub const ID: &str = "blind_transfer";
-    /// HTTP method.
-    pub const METHOD: &str = "POST";
-    /// Path template under the base URL.
-    pub const PATH: &str = "/";
-    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
-    pub const IDEMPOTENT: bool = false;
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response, endpoint { id : "blind_transfer",
+        method : "POST", path : "/", idempotent : false, }
+    );
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
@@ -1834,11 +1812,6 @@ pub mod blind_transfer {
         i64 = optional, #[doc = " Skill group ID. Optional."] skill_group_id : String =
         optional }
     );
-    ::switchboard_runtime::operation!(
-        Request => Output, Error, parse_response,
-        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
-        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
-    );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
@@ -2089,14 +2062,10 @@ pub mod blind_transfer {
 pub mod cancel_attended_transfer {
     #[allow(unused_imports)]
     use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
-    /// The endpoint's id.
-    pub const ID: &str = "cancel_attended_transfer";
-    /// HTTP method.
-    pub const METHOD: &str = "POST";
-    /// Path template under the base URL.
-    pub const PATH: &str = "/";
-    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
-    pub const IDEMPOTENT: bool = false;
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response, endpoint { id :
+        "cancel_attended_transfer", method : "POST", path : "/", idempotent : false, }
+    );
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
@@ -2189,11 +2158,6 @@ pub mod cancel_attended_transfer {
         " 通话 ID。 Call ID. Required: `build` fails without it."] job_id : String =
         required("JobId") }
     );
-    ::switchboard_runtime::operation!(
-        Request => Output, Error, parse_response,
-        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
-        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
-    );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
@@ -2275,14 +2239,10 @@ pub mod cancel_attended_transfer {
 pub mod coach_call {
     #[allow(unused_imports)]
     use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
-    /// The endpoint's id.
-    pub const ID: &str = "coach_call";
-    /// HTTP method.
-    pub const METHOD: &str = "POST";
-    /// Path template under the base URL.
-    pub const PATH: &str = "/";
-    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
-    pub const IDEMPOTENT: bool = false;
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response, endpoint { id : "coach_call", method :
+        "POST", path : "/", idempotent : false, }
+    );
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
@@ -2365,11 +2325,6 @@ pub mod coach_call {
         #[doc = " "] #[doc = " Optional. Format: `int32`."] timeout_seconds : i32 =
         optional }
     );
-    ::switchboard_runtime::operation!(
-        Request => Output, Error, parse_response,
-        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
-        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
-    );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
@@ -2439,14 +2394,10 @@ pub mod coach_call {
 pub mod complete_attended_transfer {
     #[allow(unused_imports)]
     use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
-    /// The endpoint's id.
-    pub const ID: &str = "complete_attended_transfer";
-    /// HTTP method.
-    pub const METHOD: &str = "POST";
-    /// Path template under the base URL.
-    pub const PATH: &str = "/";
-    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
-    pub const IDEMPOTENT: bool = false;
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response, endpoint { id :
+        "complete_attended_transfer", method : "POST", path : "/", idempotent : false, }
+    );
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
@@ -2542,11 +2493,6 @@ pub mod complete_attended_transfer {
         " 通话 ID。 Call ID. Required: `build` fails without it."] job_id : String =
         required("JobId") }
     );
-    ::switchboard_runtime::operation!(
-        Request => Output, Error, parse_response,
-        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
-        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
-    );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
@@ -2631,14 +2577,10 @@ pub mod complete_attended_transfer {
 pub mod hold_call {
     #[allow(unused_imports)]
     use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
-    /// The endpoint's id.
-    pub const ID: &str = "hold_call";
-    /// HTTP method.
-    pub const METHOD: &str = "POST";
-    /// Path template under the base URL.
-    pub const PATH: &str = "/";
-    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
-    pub const IDEMPOTENT: bool = false;
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response, endpoint { id : "hold_call", method :
+        "POST", path : "/", idempotent : false, }
+    );
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
@@ -2751,11 +2693,6 @@ pub mod hold_call {
         " 通话保持音乐的名称,非必填,默认为空。 Name of the hold music. This parameter is optional and defaults to empty."]
         #[doc = " "] #[doc = " Optional."] music : String = optional }
     );
-    ::switchboard_runtime::operation!(
-        Request => Output, Error, parse_response,
-        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
-        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
-    );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
@@ -2837,14 +2774,10 @@ pub mod hold_call {
 pub mod initiate_attended_transfer {
     #[allow(unused_imports)]
     use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
-    /// The endpoint's id.
-    pub const ID: &str = "initiate_attended_transfer";
-    /// HTTP method.
-    pub const METHOD: &str = "POST";
-    /// Path template under the base URL.
-    pub const PATH: &str = "/";
-    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
-    pub const IDEMPOTENT: bool = false;
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response, endpoint { id :
+        "initiate_attended_transfer", method : "POST", path : "/", idempotent : false, }
+    );
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
@@ -3088,11 +3021,6 @@ pub mod initiate_attended_transfer {
         " Queuing overflow threshold when the transfer target is a skill group queue; 0 by default, meaning no overflow."]
         #[doc = " "] #[doc = " Optional. Format: `int64`."] queuing_overflow_threshold :
         i64 = optional }
-    );
-    ::switchboard_runtime::operation!(
-        Request => Output, Error, parse_response,
-        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
-        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
     );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
@@ -3351,14 +3279,10 @@ pub mod initiate_attended_transfer {
 pub mod intercept_call {
     #[allow(unused_imports)]
     use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
-    /// The endpoint's id.
-    pub const ID: &str = "intercept_call";
-    /// HTTP method.
-    pub const METHOD: &str = "POST";
-    /// Path template under the base URL.
-    pub const PATH: &str = "/";
-    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
-    pub const IDEMPOTENT: bool = false;
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response, endpoint { id : "intercept_call",
+        method : "POST", path : "/", idempotent : false, }
+    );
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
@@ -3473,11 +3397,6 @@ pub mod intercept_call {
         #[doc = " "] #[doc = " Optional. Format: `int32`."] timeout_seconds : i32 =
         optional }
     );
-    ::switchboard_runtime::operation!(
-        Request => Output, Error, parse_response,
-        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
-        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
-    );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
@@ -3559,14 +3478,10 @@ pub mod intercept_call {
 pub mod make_call {
     #[allow(unused_imports)]
     use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
-    /// The endpoint's id.
-    pub const ID: &str = "make_call";
-    /// HTTP method.
-    pub const METHOD: &str = "POST";
-    /// Path template under the base URL.
-    pub const PATH: &str = "/";
-    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
-    pub const IDEMPOTENT: bool = false;
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response, endpoint { id : "make_call", method :
+        "POST", path : "/", idempotent : false, }
+    );
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
@@ -3770,11 +3685,6 @@ pub mod make_call {
         " Flash SMS configuration (a JSON string)."] #[doc = " "] #[doc = " Optional."]
         flash_sms_variables : String = optional }
     );
-    ::switchboard_runtime::operation!(
-        Request => Output, Error, parse_response,
-        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
-        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
-    );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
@@ -3919,14 +3829,10 @@ pub mod make_call {
 pub mod monitor_call {
     #[allow(unused_imports)]
     use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
-    /// The endpoint's id.
-    pub const ID: &str = "monitor_call";
-    /// HTTP method.
-    pub const METHOD: &str = "POST";
-    /// Path template under the base URL.
-    pub const PATH: &str = "/";
-    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
-    pub const IDEMPOTENT: bool = false;
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response, endpoint { id : "monitor_call", method
+        : "POST", path : "/", idempotent : false, }
+    );
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
@@ -4039,11 +3945,6 @@ pub mod monitor_call {
         #[doc = " "] #[doc = " Optional. Format: `int32`."] timeout_seconds : i32 =
         optional }
     );
-    ::switchboard_runtime::operation!(
-        Request => Output, Error, parse_response,
-        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
-        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
-    );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
@@ -4125,14 +4026,10 @@ pub mod monitor_call {
 pub mod mute_call {
     #[allow(unused_imports)]
     use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
-    /// The endpoint's id.
-    pub const ID: &str = "mute_call";
-    /// HTTP method.
-    pub const METHOD: &str = "POST";
-    /// Path template under the base URL.
-    pub const PATH: &str = "/";
-    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
-    pub const IDEMPOTENT: bool = false;
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response, endpoint { id : "mute_call", method :
+        "POST", path : "/", idempotent : false, }
+    );
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
@@ -4239,11 +4136,6 @@ pub mod mute_call {
         " The ID of the voice channel to be muted. This parameter is optional and defaults to empty. If it is empty, the voice channel of the agent corresponding to UserId will be muted."]
         #[doc = " "] #[doc = " Optional."] channel_id : String = optional }
     );
-    ::switchboard_runtime::operation!(
-        Request => Output, Error, parse_response,
-        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
-        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
-    );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
@@ -4332,14 +4224,10 @@ pub mod mute_call {
 pub mod poll_user_status {
     #[allow(unused_imports)]
     use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
-    /// The endpoint's id.
-    pub const ID: &str = "poll_user_status";
-    /// HTTP method.
-    pub const METHOD: &str = "POST";
-    /// Path template under the base URL.
-    pub const PATH: &str = "/";
-    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
-    pub const IDEMPOTENT: bool = false;
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response, endpoint { id : "poll_user_status",
+        method : "POST", path : "/", idempotent : false, }
+    );
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
@@ -4402,11 +4290,6 @@ pub mod poll_user_status {
         " 坐席 ID。 The agent ID. Optional."] user_id : String = optional, #[doc =
         " 设备 ID,无意义,可以随便填写。 The device ID. This parameter is not used and can be set to any value. Optional."]
         device_id : String = optional }
-    );
-    ::switchboard_runtime::operation!(
-        Request => Output, Error, parse_response,
-        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
-        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
     );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
@@ -4497,14 +4380,10 @@ pub mod poll_user_status {
 pub mod ready_for_service {
     #[allow(unused_imports)]
     use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
-    /// The endpoint's id.
-    pub const ID: &str = "ready_for_service";
-    /// HTTP method.
-    pub const METHOD: &str = "POST";
-    /// Path template under the base URL.
-    pub const PATH: &str = "/";
-    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
-    pub const IDEMPOTENT: bool = false;
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response, endpoint { id : "ready_for_service",
+        method : "POST", path : "/", idempotent : false, }
+    );
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
@@ -4624,11 +4503,6 @@ pub mod ready_for_service {
         #[doc =
         " Whether to enter outbound-only mode after going online; optional, false by default."]
         #[doc = " "] #[doc = " Optional."] outbound_scenario : bool = optional }
-    );
-    ::switchboard_runtime::operation!(
-        Request => Output, Error, parse_response,
-        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
-        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
     );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
@@ -4871,14 +4745,10 @@ pub mod ready_for_service {
 pub mod release_call {
     #[allow(unused_imports)]
     use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
-    /// The endpoint's id.
-    pub const ID: &str = "release_call";
-    /// HTTP method.
-    pub const METHOD: &str = "POST";
-    /// Path template under the base URL.
-    pub const PATH: &str = "/";
-    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
-    pub const IDEMPOTENT: bool = false;
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response, endpoint { id : "release_call", method
+        : "POST", path : "/", idempotent : false, }
+    );
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
@@ -4973,11 +4843,6 @@ pub mod release_call {
         " Channel ID of the call to hang up. This parameter is optional. If not specified, it defaults to the channel where the agent corresponding to the UserId is located."]
         #[doc = " "] #[doc = " Optional."] channel_id : String = optional }
     );
-    ::switchboard_runtime::operation!(
-        Request => Output, Error, parse_response,
-        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
-        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
-    );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
@@ -5051,14 +4916,10 @@ pub mod release_call {
 pub mod reset_agent_state {
     #[allow(unused_imports)]
     use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
-    /// The endpoint's id.
-    pub const ID: &str = "reset_agent_state";
-    /// HTTP method.
-    pub const METHOD: &str = "POST";
-    /// Path template under the base URL.
-    pub const PATH: &str = "/";
-    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
-    pub const IDEMPOTENT: bool = false;
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response, endpoint { id : "reset_agent_state",
+        method : "POST", path : "/", idempotent : false, }
+    );
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
@@ -5126,11 +4987,6 @@ pub mod reset_agent_state {
         #[doc =
         " Device ID; may be filled in with anything, has no special function or requirements."]
         #[doc = " "] #[doc = " Optional."] device_id : String = optional }
-    );
-    ::switchboard_runtime::operation!(
-        Request => Output, Error, parse_response,
-        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
-        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
     );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
@@ -5411,14 +5267,10 @@ pub mod reset_agent_state {
 pub mod retrieve_call {
     #[allow(unused_imports)]
     use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
-    /// The endpoint's id.
-    pub const ID: &str = "retrieve_call";
-    /// HTTP method.
-    pub const METHOD: &str = "POST";
-    /// Path template under the base URL.
-    pub const PATH: &str = "/";
-    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
-    pub const IDEMPOTENT: bool = false;
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response, endpoint { id : "retrieve_call", method
+        : "POST", path : "/", idempotent : false, }
+    );
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
@@ -5518,11 +5370,6 @@ pub mod retrieve_call {
         " 待取回的话务通道 ID。 Channel ID of the call to retrieve. Required: `build` fails without it."]
         channel_id : String = required("ChannelId") }
     );
-    ::switchboard_runtime::operation!(
-        Request => Output, Error, parse_response,
-        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
-        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
-    );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
@@ -5603,14 +5450,10 @@ pub mod retrieve_call {
 pub mod send_dtmf_signaling {
     #[allow(unused_imports)]
     use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
-    /// The endpoint's id.
-    pub const ID: &str = "send_dtmf_signaling";
-    /// HTTP method.
-    pub const METHOD: &str = "POST";
-    /// Path template under the base URL.
-    pub const PATH: &str = "/";
-    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
-    pub const IDEMPOTENT: bool = false;
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response, endpoint { id : "send_dtmf_signaling",
+        method : "POST", path : "/", idempotent : false, }
+    );
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
@@ -5742,11 +5585,6 @@ pub mod send_dtmf_signaling {
         " Required: `build` fails without it. Pattern: `^(?:[0-9*#]+)$`."] dtmf : String
         = required("Dtmf") }
     );
-    ::switchboard_runtime::operation!(
-        Request => Output, Error, parse_response,
-        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
-        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
-    );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
@@ -5826,14 +5664,10 @@ pub mod send_dtmf_signaling {
 pub mod sign_in_group {
     #[allow(unused_imports)]
     use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
-    /// The endpoint's id.
-    pub const ID: &str = "sign_in_group";
-    /// HTTP method.
-    pub const METHOD: &str = "POST";
-    /// Path template under the base URL.
-    pub const PATH: &str = "/";
-    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
-    pub const IDEMPOTENT: bool = false;
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response, endpoint { id : "sign_in_group", method
+        : "POST", path : "/", idempotent : false, }
+    );
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
@@ -5959,11 +5793,6 @@ pub mod sign_in_group {
         #[doc = " "] #[doc =
         " When the agent has already signed in to some skill groups, setting this parameter to true allows the agent to sign in to additional skill groups."]
         #[doc = " "] #[doc = " Optional."] additivity : bool = optional }
-    );
-    ::switchboard_runtime::operation!(
-        Request => Output, Error, parse_response,
-        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
-        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
     );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
@@ -6205,14 +6034,10 @@ pub mod sign_in_group {
 pub mod sign_out_group {
     #[allow(unused_imports)]
     use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
-    /// The endpoint's id.
-    pub const ID: &str = "sign_out_group";
-    /// HTTP method.
-    pub const METHOD: &str = "POST";
-    /// Path template under the base URL.
-    pub const PATH: &str = "/";
-    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
-    pub const IDEMPOTENT: bool = false;
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response, endpoint { id : "sign_out_group",
+        method : "POST", path : "/", idempotent : false, }
+    );
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
@@ -6330,11 +6155,6 @@ pub mod sign_out_group {
         #[doc = " "] #[doc = " Optional."] user_id : String = optional, #[doc =
         " 设备 ID,无意义,可以随便填写。 Device ID. This parameter is meaningless and can be filled with any value."]
         #[doc = " "] #[doc = " Optional."] device_id : String = optional }
-    );
-    ::switchboard_runtime::operation!(
-        Request => Output, Error, parse_response,
-        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
-        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
     );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
@@ -6595,14 +6415,10 @@ pub mod sign_out_group {
 pub mod start_conference {
     #[allow(unused_imports)]
     use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
-    /// The endpoint's id.
-    pub const ID: &str = "start_conference";
-    /// HTTP method.
-    pub const METHOD: &str = "POST";
-    /// Path template under the base URL.
-    pub const PATH: &str = "/";
-    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
-    pub const IDEMPOTENT: bool = false;
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response, endpoint { id : "start_conference",
+        method : "POST", path : "/", idempotent : false, }
+    );
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
@@ -6699,11 +6515,6 @@ pub mod start_conference {
         " Channel-associated data, at most 128 bytes, mainly for extensions; ordinary customers need not care about it."]
         #[doc = " "] #[doc = " Optional."] tags : String = optional }
     );
-    ::switchboard_runtime::operation!(
-        Request => Output, Error, parse_response,
-        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
-        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
-    );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
@@ -6765,14 +6576,10 @@ pub mod start_conference {
 pub mod switch_to_conference {
     #[allow(unused_imports)]
     use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
-    /// The endpoint's id.
-    pub const ID: &str = "switch_to_conference";
-    /// HTTP method.
-    pub const METHOD: &str = "POST";
-    /// Path template under the base URL.
-    pub const PATH: &str = "/";
-    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
-    pub const IDEMPOTENT: bool = false;
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response, endpoint { id : "switch_to_conference",
+        method : "POST", path : "/", idempotent : false, }
+    );
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
@@ -6839,11 +6646,6 @@ pub mod switch_to_conference {
         device_id : String = optional, #[doc =
         " 通话 ID。 Call ID. Required: `build` fails without it."] job_id : String =
         required("JobId") }
-    );
-    ::switchboard_runtime::operation!(
-        Request => Output, Error, parse_response,
-        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
-        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
     );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
@@ -6914,14 +6716,10 @@ pub mod switch_to_conference {
 pub mod take_break {
     #[allow(unused_imports)]
     use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
-    /// The endpoint's id.
-    pub const ID: &str = "take_break";
-    /// HTTP method.
-    pub const METHOD: &str = "POST";
-    /// Path template under the base URL.
-    pub const PATH: &str = "/";
-    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
-    pub const IDEMPOTENT: bool = false;
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response, endpoint { id : "take_break", method :
+        "POST", path : "/", idempotent : false, }
+    );
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
@@ -7038,11 +6836,6 @@ pub mod take_break {
         " 小休状态码,客户可以自定义任何小休状态。 Break code; customers can define any break state."]
         #[doc = " "] #[doc = " Required: `build` fails without it."] code : String =
         required("Code") }
-    );
-    ::switchboard_runtime::operation!(
-        Request => Output, Error, parse_response,
-        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
-        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
     );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
@@ -7313,14 +7106,10 @@ pub mod take_break {
 pub mod unmute_call {
     #[allow(unused_imports)]
     use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
-    /// The endpoint's id.
-    pub const ID: &str = "unmute_call";
-    /// HTTP method.
-    pub const METHOD: &str = "POST";
-    /// Path template under the base URL.
-    pub const PATH: &str = "/";
-    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
-    pub const IDEMPOTENT: bool = false;
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response, endpoint { id : "unmute_call", method :
+        "POST", path : "/", idempotent : false, }
+    );
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
@@ -7473,11 +7262,6 @@ pub mod unmute_call {
         #[doc = " "] #[doc =
         " ID of the call channel to unmute; optional, empty by default; empty means unmuting the channel of the agent given by UserId."]
         #[doc = " "] #[doc = " Optional."] channel_id : String = optional }
-    );
-    ::switchboard_runtime::operation!(
-        Request => Output, Error, parse_response,
-        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
-        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
     );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.

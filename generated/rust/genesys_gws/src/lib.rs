@@ -1338,14 +1338,10 @@ pub mod testing {
 pub mod aux_work {
     #[allow(unused_imports)]
     use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
-    /// The endpoint's id.
-    pub const ID: &str = "aux_work";
-    /// HTTP method.
-    pub const METHOD: &str = "POST";
-    /// Path template under the base URL.
-    pub const PATH: &str = "/me/channels/voice";
-    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
-    pub const IDEMPOTENT: bool = false;
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response, endpoint { id : "aux_work", method :
+        "POST", path : "/me/channels/voice", idempotent : false, }
+    );
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &["DeviceStateChangeMessage"];
     /// The error codes documented for this endpoint.
@@ -1380,11 +1376,6 @@ pub mod aux_work {
         }
     }
     ::switchboard_runtime::request_builder!(RequestBuilder => Request {});
-    ::switchboard_runtime::operation!(
-        Request => Output, Error, parse_response,
-        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
-        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
-    );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
@@ -1444,14 +1435,10 @@ pub mod aux_work {
 pub mod complete_conference {
     #[allow(unused_imports)]
     use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
-    /// The endpoint's id.
-    pub const ID: &str = "complete_conference";
-    /// HTTP method.
-    pub const METHOD: &str = "POST";
-    /// Path template under the base URL.
-    pub const PATH: &str = "/me/calls/{id}";
-    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
-    pub const IDEMPOTENT: bool = false;
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response, endpoint { id : "complete_conference",
+        method : "POST", path : "/me/calls/{id}", idempotent : false, }
+    );
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &["StatusChange"];
     /// The error codes documented for this endpoint.
@@ -1507,11 +1494,6 @@ pub mod complete_conference {
         required("id"), #[doc =
         " You can use this optional parameter to specify the consult call that should be used to complete the conference. If not provided, Web Services determines the related call."]
         #[doc = " "] #[doc = " Optional."] consult_call_uri : String = optional }
-    );
-    ::switchboard_runtime::operation!(
-        Request => Output, Error, parse_response,
-        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
-        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
     );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
@@ -1572,14 +1554,10 @@ pub mod complete_conference {
 pub mod dial {
     #[allow(unused_imports)]
     use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
-    /// The endpoint's id.
-    pub const ID: &str = "dial";
-    /// HTTP method.
-    pub const METHOD: &str = "POST";
-    /// Path template under the base URL.
-    pub const PATH: &str = "/me/devices/{id}/calls";
-    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
-    pub const IDEMPOTENT: bool = false;
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response, endpoint { id : "dial", method :
+        "POST", path : "/me/devices/{id}/calls", idempotent : false, }
+    );
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &["StatusChange"];
     /// The error codes documented for this endpoint.
@@ -1675,11 +1653,6 @@ pub mod dial {
         #[doc = " "] #[doc = " Optional."] outbound_caller_id :
         ::switchboard_runtime::serde_json::Value = optional }
     );
-    ::switchboard_runtime::operation!(
-        Request => Output, Error, parse_response,
-        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
-        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
-    );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
@@ -1739,14 +1712,10 @@ pub mod dial {
 pub mod hangup {
     #[allow(unused_imports)]
     use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
-    /// The endpoint's id.
-    pub const ID: &str = "hangup";
-    /// HTTP method.
-    pub const METHOD: &str = "POST";
-    /// Path template under the base URL.
-    pub const PATH: &str = "/me/calls/{id}";
-    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
-    pub const IDEMPOTENT: bool = false;
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response, endpoint { id : "hangup", method :
+        "POST", path : "/me/calls/{id}", idempotent : false, }
+    );
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &["StatusChange"];
     /// The error codes documented for this endpoint.
@@ -1791,11 +1760,6 @@ pub mod hangup {
         " The id of the call to hang up (the `{id}` of the request URL `/api/v2/me/calls/{id}`)."]
         #[doc = " "] #[doc = " Required: `build` fails without it."] id : String =
         required("id") }
-    );
-    ::switchboard_runtime::operation!(
-        Request => Output, Error, parse_response,
-        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
-        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
     );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
@@ -1856,14 +1820,10 @@ pub mod hangup {
 pub mod hold {
     #[allow(unused_imports)]
     use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
-    /// The endpoint's id.
-    pub const ID: &str = "hold";
-    /// HTTP method.
-    pub const METHOD: &str = "POST";
-    /// Path template under the base URL.
-    pub const PATH: &str = "/me/calls/{id}";
-    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
-    pub const IDEMPOTENT: bool = false;
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response, endpoint { id : "hold", method :
+        "POST", path : "/me/calls/{id}", idempotent : false, }
+    );
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &["StatusChange"];
     /// The error codes documented for this endpoint.
@@ -1908,11 +1868,6 @@ pub mod hold {
         " The id of the call to place on hold (the `{id}` of the request URL `/api/v2/me/calls/{id}`)."]
         #[doc = " "] #[doc = " Required: `build` fails without it."] id : String =
         required("id") }
-    );
-    ::switchboard_runtime::operation!(
-        Request => Output, Error, parse_response,
-        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
-        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
     );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
@@ -1973,14 +1928,10 @@ pub mod hold {
 pub mod initiate_conference {
     #[allow(unused_imports)]
     use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
-    /// The endpoint's id.
-    pub const ID: &str = "initiate_conference";
-    /// HTTP method.
-    pub const METHOD: &str = "POST";
-    /// Path template under the base URL.
-    pub const PATH: &str = "/me/calls/{id}";
-    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
-    pub const IDEMPOTENT: bool = false;
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response, endpoint { id : "initiate_conference",
+        method : "POST", path : "/me/calls/{id}", idempotent : false, }
+    );
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &["StatusChange"];
     /// The error codes documented for this endpoint.
@@ -2060,11 +2011,6 @@ pub mod initiate_conference {
         user_data : ::std::collections::BTreeMap < String,
         ::switchboard_runtime::serde_json::Value > = optional }
     );
-    ::switchboard_runtime::operation!(
-        Request => Output, Error, parse_response,
-        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
-        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
-    );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
@@ -2124,14 +2070,10 @@ pub mod initiate_conference {
 pub mod initiate_transfer {
     #[allow(unused_imports)]
     use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
-    /// The endpoint's id.
-    pub const ID: &str = "initiate_transfer";
-    /// HTTP method.
-    pub const METHOD: &str = "POST";
-    /// Path template under the base URL.
-    pub const PATH: &str = "/me/calls/{id}";
-    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
-    pub const IDEMPOTENT: bool = false;
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response, endpoint { id : "initiate_transfer",
+        method : "POST", path : "/me/calls/{id}", idempotent : false, }
+    );
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &["StatusChange"];
     /// The error codes documented for this endpoint.
@@ -2211,11 +2153,6 @@ pub mod initiate_transfer {
         user_data : ::std::collections::BTreeMap < String,
         ::switchboard_runtime::serde_json::Value > = optional }
     );
-    ::switchboard_runtime::operation!(
-        Request => Output, Error, parse_response,
-        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
-        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
-    );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
@@ -2277,14 +2214,10 @@ pub mod initiate_transfer {
 pub mod not_ready {
     #[allow(unused_imports)]
     use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
-    /// The endpoint's id.
-    pub const ID: &str = "not_ready";
-    /// HTTP method.
-    pub const METHOD: &str = "POST";
-    /// Path template under the base URL.
-    pub const PATH: &str = "/me/channels/voice";
-    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
-    pub const IDEMPOTENT: bool = false;
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response, endpoint { id : "not_ready", method :
+        "POST", path : "/me/channels/voice", idempotent : false, }
+    );
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &["DeviceStateChangeMessage"];
     /// The error codes documented for this endpoint.
@@ -2319,11 +2252,6 @@ pub mod not_ready {
         }
     }
     ::switchboard_runtime::request_builder!(RequestBuilder => Request {});
-    ::switchboard_runtime::operation!(
-        Request => Output, Error, parse_response,
-        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
-        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
-    );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
@@ -2384,14 +2312,10 @@ pub mod not_ready {
 pub mod ready {
     #[allow(unused_imports)]
     use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
-    /// The endpoint's id.
-    pub const ID: &str = "ready";
-    /// HTTP method.
-    pub const METHOD: &str = "POST";
-    /// Path template under the base URL.
-    pub const PATH: &str = "/me/channels/voice";
-    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
-    pub const IDEMPOTENT: bool = false;
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response, endpoint { id : "ready", method :
+        "POST", path : "/me/channels/voice", idempotent : false, }
+    );
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &["DeviceStateChangeMessage"];
     /// The error codes documented for this endpoint.
@@ -2439,11 +2363,6 @@ pub mod ready {
         RequestBuilder => Request { #[doc =
         " This optional parameter specifies which workmode is applied to the Ready operation. Valid values are ManualIn and AutoIn."]
         #[doc = " "] #[doc = " Optional."] work_mode : ReadyWorkMode = optional }
-    );
-    ::switchboard_runtime::operation!(
-        Request => Output, Error, parse_response,
-        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
-        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
     );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
@@ -2557,14 +2476,11 @@ pub mod ready {
 pub mod remove_participant_from_conference {
     #[allow(unused_imports)]
     use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
-    /// The endpoint's id.
-    pub const ID: &str = "remove_participant_from_conference";
-    /// HTTP method.
-    pub const METHOD: &str = "POST";
-    /// Path template under the base URL.
-    pub const PATH: &str = "/me/calls/{id}";
-    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
-    pub const IDEMPOTENT: bool = false;
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response, endpoint { id :
+        "remove_participant_from_conference", method : "POST", path : "/me/calls/{id}",
+        idempotent : false, }
+    );
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &["ParticipantsUpdated"];
     /// The error codes documented for this endpoint.
@@ -2618,11 +2534,6 @@ pub mod remove_participant_from_conference {
         required("id"), #[doc =
         " The participant to be removed from the conference call. Required: `build` fails without it."]
         participant : String = required("participant") }
-    );
-    ::switchboard_runtime::operation!(
-        Request => Output, Error, parse_response,
-        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
-        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
     );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
@@ -2682,14 +2593,10 @@ pub mod remove_participant_from_conference {
 pub mod single_step_transfer {
     #[allow(unused_imports)]
     use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
-    /// The endpoint's id.
-    pub const ID: &str = "single_step_transfer";
-    /// HTTP method.
-    pub const METHOD: &str = "POST";
-    /// Path template under the base URL.
-    pub const PATH: &str = "/me/calls/{id}";
-    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
-    pub const IDEMPOTENT: bool = false;
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response, endpoint { id : "single_step_transfer",
+        method : "POST", path : "/me/calls/{id}", idempotent : false, }
+    );
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &["StatusChange"];
     /// The error codes documented for this endpoint.
@@ -2769,11 +2676,6 @@ pub mod single_step_transfer {
         user_data : ::std::collections::BTreeMap < String,
         ::switchboard_runtime::serde_json::Value > = optional }
     );
-    ::switchboard_runtime::operation!(
-        Request => Output, Error, parse_response,
-        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
-        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
-    );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
@@ -2837,14 +2739,10 @@ pub mod single_step_transfer {
 pub mod start_call_recording {
     #[allow(unused_imports)]
     use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
-    /// The endpoint's id.
-    pub const ID: &str = "start_call_recording";
-    /// HTTP method.
-    pub const METHOD: &str = "POST";
-    /// Path template under the base URL.
-    pub const PATH: &str = "/me/calls/{id}";
-    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
-    pub const IDEMPOTENT: bool = false;
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response, endpoint { id : "start_call_recording",
+        method : "POST", path : "/me/calls/{id}", idempotent : false, }
+    );
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &["CallRecordingStateChange"];
     /// The error codes documented for this endpoint.
@@ -2889,11 +2787,6 @@ pub mod start_call_recording {
         " The id of the call to record (the `{id}` of the request URL `/api/v2/me/calls/{id}`)."]
         #[doc = " "] #[doc = " Required: `build` fails without it."] id : String =
         required("id") }
-    );
-    ::switchboard_runtime::operation!(
-        Request => Output, Error, parse_response,
-        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
-        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
     );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
@@ -2955,14 +2848,11 @@ pub mod start_call_recording {
 pub mod start_contact_center_session {
     #[allow(unused_imports)]
     use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
-    /// The endpoint's id.
-    pub const ID: &str = "start_contact_center_session";
-    /// HTTP method.
-    pub const METHOD: &str = "POST";
-    /// Path template under the base URL.
-    pub const PATH: &str = "/me";
-    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
-    pub const IDEMPOTENT: bool = false;
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response, endpoint { id :
+        "start_contact_center_session", method : "POST", path : "/me", idempotent :
+        false, }
+    );
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
@@ -3065,11 +2955,6 @@ pub mod start_contact_center_session {
         " optional attribute that specifies the queue number. (8.5.0 Presence page, <https://docs.genesys.com/Documentation/HTCC/8.5.0/API/AsyncTelephonyOpsPresence>)"]
         #[doc = " "] #[doc = " Optional."] queue :
         ::switchboard_runtime::serde_json::Value = optional }
-    );
-    ::switchboard_runtime::operation!(
-        Request => Output, Error, parse_response,
-        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
-        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
     );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.

@@ -2067,14 +2067,11 @@ pub mod testing {
 pub mod answer_agent_conference {
     #[allow(unused_imports)]
     use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
-    /// The endpoint's id.
-    pub const ID: &str = "answer_agent_conference";
-    /// HTTP method.
-    pub const METHOD: &str = "POST";
-    /// Path template under the base URL.
-    pub const PATH: &str = "/resource/agentconf/{agentid}/answeragentconf";
-    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
-    pub const IDEMPOTENT: bool = false;
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response, endpoint { id :
+        "answer_agent_conference", method : "POST", path :
+        "/resource/agentconf/{agentid}/answeragentconf", idempotent : false, }
+    );
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
@@ -2128,11 +2125,6 @@ pub mod answer_agent_conference {
         " Agent ID. The value ranges from 101 to 59999."] #[doc = " "] #[doc =
         " Required: `build` fails without it. Range: 101 to 59999."] agent_id : String =
         required("agentid") }
-    );
-    ::switchboard_runtime::operation!(
-        Request => Output, Error, parse_response,
-        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
-        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
     );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
@@ -2204,14 +2196,10 @@ pub mod answer_agent_conference {
 pub mod answer_call {
     #[allow(unused_imports)]
     use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
-    /// The endpoint's id.
-    pub const ID: &str = "answer_call";
-    /// HTTP method.
-    pub const METHOD: &str = "PUT";
-    /// Path template under the base URL.
-    pub const PATH: &str = "/resource/voicecall/{agentid}/answer";
-    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
-    pub const IDEMPOTENT: bool = false;
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response, endpoint { id : "answer_call", method :
+        "PUT", path : "/resource/voicecall/{agentid}/answer", idempotent : false, }
+    );
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &["AgentEvent_Talking"];
     /// The error codes documented for this endpoint.
@@ -2303,11 +2291,6 @@ pub mod answer_call {
         " Call ID. During a multimedia call, multiple call IDs exist. The call ID must be carried in the call response."]
         #[doc = " "] #[doc = " Optional."] call_id : String = optional }
     );
-    ::switchboard_runtime::operation!(
-        Request => Output, Error, parse_response,
-        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
-        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
-    );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
@@ -2390,14 +2373,11 @@ pub mod answer_call {
 pub mod batch_add_participants {
     #[allow(unused_imports)]
     use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
-    /// The endpoint's id.
-    pub const ID: &str = "batch_add_participants";
-    /// HTTP method.
-    pub const METHOD: &str = "POST";
-    /// Path template under the base URL.
-    pub const PATH: &str = "/resource/agentconf/{agentid}/batchaddparticipant";
-    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
-    pub const IDEMPOTENT: bool = false;
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response, endpoint { id :
+        "batch_add_participants", method : "POST", path :
+        "/resource/agentconf/{agentid}/batchaddparticipant", idempotent : false, }
+    );
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
@@ -2542,11 +2522,6 @@ pub mod batch_add_participants {
         " Calling number; when the VDN restricts numbers it must be within the restriction. At most 24 characters."]
         #[doc = " "] #[doc = " Optional. Length: at most 24."] caller : String = optional
         }
-    );
-    ::switchboard_runtime::operation!(
-        Request => Output, Error, parse_response,
-        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
-        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
     );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
@@ -2759,14 +2734,11 @@ pub mod batch_add_participants {
 pub mod batch_remove_participants {
     #[allow(unused_imports)]
     use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
-    /// The endpoint's id.
-    pub const ID: &str = "batch_remove_participants";
-    /// HTTP method.
-    pub const METHOD: &str = "POST";
-    /// Path template under the base URL.
-    pub const PATH: &str = "/resource/agentconf/{agentid}/batchremoveparticipant";
-    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
-    pub const IDEMPOTENT: bool = false;
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response, endpoint { id :
+        "batch_remove_participants", method : "POST", path :
+        "/resource/agentconf/{agentid}/batchremoveparticipant", idempotent : false, }
+    );
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
@@ -2843,11 +2815,6 @@ pub mod batch_remove_participants {
         #[doc = " "] #[doc = " Required: `build` fails without it. Length: at most 30."]
         addresses : Vec < BatchRemoveParticipantsRequestAddressesItem > =
         required("addresses") }
-    );
-    ::switchboard_runtime::operation!(
-        Request => Output, Error, parse_response,
-        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
-        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
     );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
@@ -3032,14 +2999,11 @@ pub mod batch_remove_participants {
 pub mod change_participant_mode {
     #[allow(unused_imports)]
     use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
-    /// The endpoint's id.
-    pub const ID: &str = "change_participant_mode";
-    /// HTTP method.
-    pub const METHOD: &str = "POST";
-    /// Path template under the base URL.
-    pub const PATH: &str = "/resource/agentconf/{agentid}/changeparticipantmode";
-    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
-    pub const IDEMPOTENT: bool = false;
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response, endpoint { id :
+        "change_participant_mode", method : "POST", path :
+        "/resource/agentconf/{agentid}/changeparticipantmode", idempotent : false, }
+    );
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &["AgentConf_ParticipantChanged"];
     /// The error codes documented for this endpoint.
@@ -3177,11 +3141,6 @@ pub mod change_participant_mode {
         " 地址标识,即电话号码或座席工号。最大长度为24字节。 Address, that is, the phone number or agent ID. At most 24 bytes."]
         #[doc = " "] #[doc = " Required: `build` fails without it. Length: at most 24."]
         address : String = required("address") }
-    );
-    ::switchboard_runtime::operation!(
-        Request => Output, Error, parse_response,
-        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
-        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
     );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
@@ -3376,14 +3335,11 @@ pub mod change_participant_mode {
 pub mod connect_held_call {
     #[allow(unused_imports)]
     use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
-    /// The endpoint's id.
-    pub const ID: &str = "connect_held_call";
-    /// HTTP method.
-    pub const METHOD: &str = "POST";
-    /// Path template under the base URL.
-    pub const PATH: &str = "/resource/voicecall/{agentid}/connecthold/{callid}";
-    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
-    pub const IDEMPOTENT: bool = false;
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response, endpoint { id : "connect_held_call",
+        method : "POST", path : "/resource/voicecall/{agentid}/connecthold/{callid}",
+        idempotent : false, }
+    );
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[
         "AgentEvent_Customer_Release",
@@ -3484,11 +3440,6 @@ pub mod connect_held_call {
         " Unique ID of a call. (呼叫唯一标识callid。) Required: `build` fails without it."]
         call_id : String = required("callid") }
     );
-    ::switchboard_runtime::operation!(
-        Request => Output, Error, parse_response,
-        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
-        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
-    );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
@@ -3569,14 +3520,11 @@ pub mod connect_held_call {
 pub mod disconnect_party {
     #[allow(unused_imports)]
     use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
-    /// The endpoint's id.
-    pub const ID: &str = "disconnect_party";
-    /// HTTP method.
-    pub const METHOD: &str = "POST";
-    /// Path template under the base URL.
-    pub const PATH: &str = "/resource/voicecall/{agentid}/disconnect/{number}";
-    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
-    pub const IDEMPOTENT: bool = false;
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response, endpoint { id : "disconnect_party",
+        method : "POST", path : "/resource/voicecall/{agentid}/disconnect/{number}",
+        idempotent : false, }
+    );
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &["AgentEvent_Customer_Release"];
     /// The error codes documented for this endpoint.
@@ -3709,11 +3657,6 @@ pub mod disconnect_party {
         " Required: `build` fails without it. Pattern: `^(?:[0-9]{1,24})$`."] number :
         String = required("number") }
     );
-    ::switchboard_runtime::operation!(
-        Request => Output, Error, parse_response,
-        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
-        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
-    );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
@@ -3798,14 +3741,10 @@ pub mod disconnect_party {
 pub mod hold_call {
     #[allow(unused_imports)]
     use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
-    /// The endpoint's id.
-    pub const ID: &str = "hold_call";
-    /// HTTP method.
-    pub const METHOD: &str = "POST";
-    /// Path template under the base URL.
-    pub const PATH: &str = "/resource/voicecall/{agentid}/hold";
-    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
-    pub const IDEMPOTENT: bool = false;
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response, endpoint { id : "hold_call", method :
+        "POST", path : "/resource/voicecall/{agentid}/hold", idempotent : false, }
+    );
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
@@ -3859,11 +3798,6 @@ pub mod hold_call {
         " Agent ID. The value ranges from 101 to 59999."] #[doc = " "] #[doc =
         " Required: `build` fails without it. Range: 101 to 59999."] agent_id : String =
         required("agentid") }
-    );
-    ::switchboard_runtime::operation!(
-        Request => Output, Error, parse_response,
-        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
-        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
     );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
@@ -3935,14 +3869,11 @@ pub mod hold_call {
 pub mod hold_conference_participant {
     #[allow(unused_imports)]
     use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
-    /// The endpoint's id.
-    pub const ID: &str = "hold_conference_participant";
-    /// HTTP method.
-    pub const METHOD: &str = "POST";
-    /// Path template under the base URL.
-    pub const PATH: &str = "/resource/agentconf/{agentid}/holdparticipant";
-    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
-    pub const IDEMPOTENT: bool = false;
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response, endpoint { id :
+        "hold_conference_participant", method : "POST", path :
+        "/resource/agentconf/{agentid}/holdparticipant", idempotent : false, }
+    );
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &["AgentConf_ParticipantChanged"];
     /// The error codes documented for this endpoint.
@@ -4098,11 +4029,6 @@ pub mod hold_conference_participant {
         " Absolute path of the voice file, format drive/conf/VDN ID/file name, e.g. y:/conf/120/1136287.V3. At most 127 characters."]
         #[doc = " "] #[doc = " Required: `build` fails without it. Length: at most 127."]
         voice_path : String = required("voicePath") }
-    );
-    ::switchboard_runtime::operation!(
-        Request => Output, Error, parse_response,
-        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
-        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
     );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
@@ -4280,14 +4206,11 @@ pub mod hold_conference_participant {
 pub mod leave_agent_conference {
     #[allow(unused_imports)]
     use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
-    /// The endpoint's id.
-    pub const ID: &str = "leave_agent_conference";
-    /// HTTP method.
-    pub const METHOD: &str = "POST";
-    /// Path template under the base URL.
-    pub const PATH: &str = "/resource/agentconf/{agentid}/requestleaveagentconf";
-    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
-    pub const IDEMPOTENT: bool = false;
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response, endpoint { id :
+        "leave_agent_conference", method : "POST", path :
+        "/resource/agentconf/{agentid}/requestleaveagentconf", idempotent : false, }
+    );
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[
         "AgentMediaEvent_StopRecordDone",
@@ -4393,11 +4316,6 @@ pub mod leave_agent_conference {
         " Required: `build` fails without it. Range: 101 to 59999."] agent_id : String =
         required("agentid") }
     );
-    ::switchboard_runtime::operation!(
-        Request => Output, Error, parse_response,
-        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
-        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
-    );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
@@ -4473,14 +4391,10 @@ pub mod leave_agent_conference {
 pub mod poll_events {
     #[allow(unused_imports)]
     use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
-    /// The endpoint's id.
-    pub const ID: &str = "poll_events";
-    /// HTTP method.
-    pub const METHOD: &str = "GET";
-    /// Path template under the base URL.
-    pub const PATH: &str = "/resource/agentevent/{agentid}";
-    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
-    pub const IDEMPOTENT: bool = false;
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response, endpoint { id : "poll_events", method :
+        "GET", path : "/resource/agentevent/{agentid}", idempotent : false, }
+    );
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
@@ -4550,11 +4464,6 @@ pub mod poll_events {
         " Agent ID. The value ranges from 101 to 59999."] #[doc = " "] #[doc =
         " Required: `build` fails without it. Range: 101 to 59999."] agent_id : String =
         required("agentid") }
-    );
-    ::switchboard_runtime::operation!(
-        Request => Output, Error, parse_response,
-        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
-        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
     );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
@@ -4648,14 +4557,11 @@ pub mod poll_events {
 pub mod query_hold_list {
     #[allow(unused_imports)]
     use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
-    /// The endpoint's id.
-    pub const ID: &str = "query_hold_list";
-    /// HTTP method.
-    pub const METHOD: &str = "GET";
-    /// Path template under the base URL.
-    pub const PATH: &str = "/resource/calldata/{agentid}/holdlist";
-    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
-    pub const IDEMPOTENT: bool = true;
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response, endpoint { id : "query_hold_list",
+        method : "GET", path : "/resource/calldata/{agentid}/holdlist", idempotent :
+        true, }
+    );
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
@@ -4737,11 +4643,6 @@ pub mod query_hold_list {
         " Agent ID. The value ranges from 101 to 59999."] #[doc = " "] #[doc =
         " Required: `build` fails without it. Range: 101 to 59999."] agent_id : String =
         required("agentid") }
-    );
-    ::switchboard_runtime::operation!(
-        Request => Output, Error, parse_response,
-        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
-        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
     );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
@@ -4917,14 +4818,11 @@ pub mod query_hold_list {
 pub mod query_vdn_conference_ids {
     #[allow(unused_imports)]
     use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
-    /// The endpoint's id.
-    pub const ID: &str = "query_vdn_conference_ids";
-    /// HTTP method.
-    pub const METHOD: &str = "GET";
-    /// Path template under the base URL.
-    pub const PATH: &str = "/resource/agentconf/{agentid}/queryvdnconfid";
-    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
-    pub const IDEMPOTENT: bool = true;
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response, endpoint { id :
+        "query_vdn_conference_ids", method : "GET", path :
+        "/resource/agentconf/{agentid}/queryvdnconfid", idempotent : true, }
+    );
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
@@ -5006,11 +4904,6 @@ pub mod query_vdn_conference_ids {
         " Agent ID. The value ranges from 101 to 59999."] #[doc = " "] #[doc =
         " Required: `build` fails without it. Range: 101 to 59999."] agent_id : String =
         required("agentid") }
-    );
-    ::switchboard_runtime::operation!(
-        Request => Output, Error, parse_response,
-        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
-        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
     );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
@@ -5098,14 +4991,11 @@ pub mod query_vdn_conference_ids {
 pub mod reject_agent_conference {
     #[allow(unused_imports)]
     use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
-    /// The endpoint's id.
-    pub const ID: &str = "reject_agent_conference";
-    /// HTTP method.
-    pub const METHOD: &str = "POST";
-    /// Path template under the base URL.
-    pub const PATH: &str = "/resource/agentconf/{agentid}/rejectagentconf";
-    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
-    pub const IDEMPOTENT: bool = false;
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response, endpoint { id :
+        "reject_agent_conference", method : "POST", path :
+        "/resource/agentconf/{agentid}/rejectagentconf", idempotent : false, }
+    );
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[
         "AgentOther_PhoneRelease",
@@ -5198,11 +5088,6 @@ pub mod reject_agent_conference {
         " Required: `build` fails without it. Range: 101 to 59999."] agent_id : String =
         required("agentid") }
     );
-    ::switchboard_runtime::operation!(
-        Request => Output, Error, parse_response,
-        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
-        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
-    );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
@@ -5284,14 +5169,11 @@ pub mod reject_agent_conference {
 pub mod release_agent_conference {
     #[allow(unused_imports)]
     use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
-    /// The endpoint's id.
-    pub const ID: &str = "release_agent_conference";
-    /// HTTP method.
-    pub const METHOD: &str = "POST";
-    /// Path template under the base URL.
-    pub const PATH: &str = "/resource/agentconf/{agentid}/releaseagentconf";
-    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
-    pub const IDEMPOTENT: bool = false;
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response, endpoint { id :
+        "release_agent_conference", method : "POST", path :
+        "/resource/agentconf/{agentid}/releaseagentconf", idempotent : false, }
+    );
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[
         "AgentMediaEvent_StopRecordDone",
@@ -5392,11 +5274,6 @@ pub mod release_agent_conference {
         " Required: `build` fails without it. Range: 101 to 59999."] agent_id : String =
         required("agentid") }
     );
-    ::switchboard_runtime::operation!(
-        Request => Output, Error, parse_response,
-        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
-        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
-    );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
@@ -5483,14 +5360,11 @@ pub mod release_agent_conference {
 pub mod request_agent_conference {
     #[allow(unused_imports)]
     use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
-    /// The endpoint's id.
-    pub const ID: &str = "request_agent_conference";
-    /// HTTP method.
-    pub const METHOD: &str = "POST";
-    /// Path template under the base URL.
-    pub const PATH: &str = "/resource/agentconf/{agentid}/requestagentconf";
-    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
-    pub const IDEMPOTENT: bool = false;
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response, endpoint { id :
+        "request_agent_conference", method : "POST", path :
+        "/resource/agentconf/{agentid}/requestagentconf", idempotent : false, }
+    );
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[
         "AgentOther_PhoneOffhook",
@@ -5679,11 +5553,6 @@ pub mod request_agent_conference {
         #[doc = " "] #[doc = " Optional. Length: at most 127."] voice_path : String =
         optional }
     );
-    ::switchboard_runtime::operation!(
-        Request => Output, Error, parse_response,
-        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
-        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
-    );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
@@ -5789,14 +5658,10 @@ pub mod request_agent_conference {
 pub mod sign_in {
     #[allow(unused_imports)]
     use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
-    /// The endpoint's id.
-    pub const ID: &str = "sign_in";
-    /// HTTP method.
-    pub const METHOD: &str = "PUT";
-    /// Path template under the base URL.
-    pub const PATH: &str = "/resource/onlineagent/{agentid}";
-    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
-    pub const IDEMPOTENT: bool = false;
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response, endpoint { id : "sign_in", method :
+        "PUT", path : "/resource/onlineagent/{agentid}", idempotent : false, }
+    );
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
@@ -6060,11 +5925,6 @@ pub mod sign_in {
         " Token for event push mode (named on the events page, cec_05_40100). Optional."]
         service_token : String = optional }
     );
-    ::switchboard_runtime::operation!(
-        Request => Output, Error, parse_response,
-        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
-        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
-    );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
@@ -6239,14 +6099,10 @@ pub mod sign_in {
 pub mod sign_out {
     #[allow(unused_imports)]
     use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
-    /// The endpoint's id.
-    pub const ID: &str = "sign_out";
-    /// HTTP method.
-    pub const METHOD: &str = "DELETE";
-    /// Path template under the base URL.
-    pub const PATH: &str = "/resource/onlineagent/{agentid}/logout";
-    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
-    pub const IDEMPOTENT: bool = false;
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response, endpoint { id : "sign_out", method :
+        "DELETE", path : "/resource/onlineagent/{agentid}/logout", idempotent : false, }
+    );
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
@@ -6332,11 +6188,6 @@ pub mod sign_out {
         " Required: `build` fails without it. Range: 101 to 59999."] agent_id : String =
         required("agentid") }
     );
-    ::switchboard_runtime::operation!(
-        Request => Output, Error, parse_response,
-        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
-        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
-    );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
@@ -6416,14 +6267,11 @@ pub mod sign_out {
 pub mod three_party_call {
     #[allow(unused_imports)]
     use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
-    /// The endpoint's id.
-    pub const ID: &str = "three_party_call";
-    /// HTTP method.
-    pub const METHOD: &str = "POST";
-    /// Path template under the base URL.
-    pub const PATH: &str = "/resource/voicecall/{agentid}/confjoin";
-    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
-    pub const IDEMPOTENT: bool = false;
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response, endpoint { id : "three_party_call",
+        method : "POST", path : "/resource/voicecall/{agentid}/confjoin", idempotent :
+        false, }
+    );
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
@@ -6508,11 +6356,6 @@ pub mod three_party_call {
         " Call-associated data to be configured. It can be left empty. The maximum value is 16 KB. Optional."]
         call_app_data : String = optional }
     );
-    ::switchboard_runtime::operation!(
-        Request => Output, Error, parse_response,
-        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
-        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
-    );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
@@ -6582,14 +6425,11 @@ pub mod three_party_call {
 pub mod transfer_conference_chair {
     #[allow(unused_imports)]
     use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
-    /// The endpoint's id.
-    pub const ID: &str = "transfer_conference_chair";
-    /// HTTP method.
-    pub const METHOD: &str = "POST";
-    /// Path template under the base URL.
-    pub const PATH: &str = "/resource/agentconf/{agentid}/applytoshiftpresident";
-    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
-    pub const IDEMPOTENT: bool = false;
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response, endpoint { id :
+        "transfer_conference_chair", method : "POST", path :
+        "/resource/agentconf/{agentid}/applytoshiftpresident", idempotent : false, }
+    );
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[
         "AgentConf_ParticipantChanged",
@@ -6709,11 +6549,6 @@ pub mod transfer_conference_chair {
         #[doc = " "] #[doc = " Required: `build` fails without it."] dest_agent_no : i64
         = required("destAgentNo") }
     );
-    ::switchboard_runtime::operation!(
-        Request => Output, Error, parse_response,
-        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
-        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
-    );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
@@ -6800,14 +6635,10 @@ pub mod transfer_conference_chair {
 pub mod unhold_call {
     #[allow(unused_imports)]
     use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
-    /// The endpoint's id.
-    pub const ID: &str = "unhold_call";
-    /// HTTP method.
-    pub const METHOD: &str = "POST";
-    /// Path template under the base URL.
-    pub const PATH: &str = "/resource/voicecall/{agentid}/gethold";
-    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
-    pub const IDEMPOTENT: bool = false;
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response, endpoint { id : "unhold_call", method :
+        "POST", path : "/resource/voicecall/{agentid}/gethold", idempotent : false, }
+    );
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
@@ -6867,11 +6698,6 @@ pub mod unhold_call {
         " Required: `build` fails without it. Range: 101 to 59999."] agent_id : String =
         required("agentid"), #[doc = " Unique ID of a call. Optional."] call_id : String
         = optional }
-    );
-    ::switchboard_runtime::operation!(
-        Request => Output, Error, parse_response,
-        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
-        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
     );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
@@ -6942,14 +6768,11 @@ pub mod unhold_call {
 pub mod unhold_conference_participant {
     #[allow(unused_imports)]
     use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
-    /// The endpoint's id.
-    pub const ID: &str = "unhold_conference_participant";
-    /// HTTP method.
-    pub const METHOD: &str = "POST";
-    /// Path template under the base URL.
-    pub const PATH: &str = "/resource/agentconf/{agentid}/unholdparticipant";
-    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
-    pub const IDEMPOTENT: bool = false;
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response, endpoint { id :
+        "unhold_conference_participant", method : "POST", path :
+        "/resource/agentconf/{agentid}/unholdparticipant", idempotent : false, }
+    );
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &["AgentConf_ParticipantChanged"];
     /// The error codes documented for this endpoint.
@@ -7074,11 +6897,6 @@ pub mod unhold_conference_participant {
         " 地址标识,即电话号码或者座席工号。最大长度为24字节。 Address, that is, the phone number or agent ID. At most 24 bytes."]
         #[doc = " "] #[doc = " Required: `build` fails without it. Length: at most 24."]
         address : String = required("address") }
-    );
-    ::switchboard_runtime::operation!(
-        Request => Output, Error, parse_response,
-        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
-        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
     );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.

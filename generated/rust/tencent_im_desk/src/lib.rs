@@ -1052,14 +1052,10 @@ pub mod testing {
 pub mod contact_user {
     #[allow(unused_imports)]
     use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
-    /// The endpoint's id.
-    pub const ID: &str = "contact_user";
-    /// HTTP method.
-    pub const METHOD: &str = "POST";
-    /// Path template under the base URL.
-    pub const PATH: &str = "/v4/desk_http_svc/contact_user";
-    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
-    pub const IDEMPOTENT: bool = false;
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response, endpoint { id : "contact_user", method
+        : "POST", path : "/v4/desk_http_svc/contact_user", idempotent : false, }
+    );
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
@@ -1198,11 +1194,6 @@ pub mod contact_user {
         " Specified agent ID. If left blank, agents will be assigned according to the default policy. Optional."]
         member_id : String = optional }
     );
-    ::switchboard_runtime::operation!(
-        Request => Output, Error, parse_response,
-        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
-        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
-    );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
@@ -1290,14 +1281,11 @@ pub mod contact_user {
 pub mod describe_agent_statistics {
     #[allow(unused_imports)]
     use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
-    /// The endpoint's id.
-    pub const ID: &str = "describe_agent_statistics";
-    /// HTTP method.
-    pub const METHOD: &str = "POST";
-    /// Path template under the base URL.
-    pub const PATH: &str = "/v4/desk_http_svc/describe_agent_statistics";
-    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
-    pub const IDEMPOTENT: bool = true;
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response, endpoint { id :
+        "describe_agent_statistics", method : "POST", path :
+        "/v4/desk_http_svc/describe_agent_statistics", idempotent : true, }
+    );
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
@@ -1390,11 +1378,6 @@ pub mod describe_agent_statistics {
         offset : i64 = optional, #[doc =
         " Specify the customer service list to be queried. Optional."] agent_ids : Vec <
         String > = optional }
-    );
-    ::switchboard_runtime::operation!(
-        Request => Output, Error, parse_response,
-        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
-        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
     );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
@@ -1542,14 +1525,11 @@ pub mod describe_agent_statistics {
 pub mod describe_chat_messages {
     #[allow(unused_imports)]
     use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
-    /// The endpoint's id.
-    pub const ID: &str = "describe_chat_messages";
-    /// HTTP method.
-    pub const METHOD: &str = "POST";
-    /// Path template under the base URL.
-    pub const PATH: &str = "/v4/desk_http_svc/describe_chat_messages";
-    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
-    pub const IDEMPOTENT: bool = true;
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response, endpoint { id :
+        "describe_chat_messages", method : "POST", path :
+        "/v4/desk_http_svc/describe_chat_messages", idempotent : true, }
+    );
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
@@ -1646,11 +1626,6 @@ pub mod describe_chat_messages {
         " 1. From morning to evening; 2. From evening to morning. Default is 2."] #[doc =
         " Example value: 1"] #[doc = " "] #[doc = " Optional."] order :
         DescribeChatMessagesOrder = optional }
-    );
-    ::switchboard_runtime::operation!(
-        Request => Output, Error, parse_response,
-        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
-        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
     );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
@@ -1865,14 +1840,11 @@ pub mod describe_chat_messages {
 pub mod describe_im_cdr_list {
     #[allow(unused_imports)]
     use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
-    /// The endpoint's id.
-    pub const ID: &str = "describe_im_cdr_list";
-    /// HTTP method.
-    pub const METHOD: &str = "POST";
-    /// Path template under the base URL.
-    pub const PATH: &str = "/v4/desk_http_svc/describe_im_cdr_list";
-    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
-    pub const IDEMPOTENT: bool = true;
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response, endpoint { id : "describe_im_cdr_list",
+        method : "POST", path : "/v4/desk_http_svc/describe_im_cdr_list", idempotent :
+        true, }
+    );
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
@@ -1963,11 +1935,6 @@ pub mod describe_im_cdr_list {
         " "] #[doc = " Optional."] offset : i64 = optional, #[doc =
         " Specified User ID to Query"] #[doc = " "] #[doc = " Optional."] client_user_id
         : String = optional }
-    );
-    ::switchboard_runtime::operation!(
-        Request => Output, Error, parse_response,
-        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
-        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
     );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
@@ -2103,14 +2070,11 @@ pub mod describe_im_cdr_list {
 pub mod describe_reception_realtime_statistics {
     #[allow(unused_imports)]
     use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
-    /// The endpoint's id.
-    pub const ID: &str = "describe_reception_realtime_statistics";
-    /// HTTP method.
-    pub const METHOD: &str = "POST";
-    /// Path template under the base URL.
-    pub const PATH: &str = "/v4/desk_http_svc/describe_reception_realtime_statistics";
-    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
-    pub const IDEMPOTENT: bool = true;
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response, endpoint { id :
+        "describe_reception_realtime_statistics", method : "POST", path :
+        "/v4/desk_http_svc/describe_reception_realtime_statistics", idempotent : true, }
+    );
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
@@ -2148,11 +2112,6 @@ pub mod describe_reception_realtime_statistics {
         }
     }
     ::switchboard_runtime::request_builder!(RequestBuilder => Request {});
-    ::switchboard_runtime::operation!(
-        Request => Output, Error, parse_response,
-        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
-        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
-    );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
@@ -2278,14 +2237,11 @@ pub mod describe_reception_realtime_statistics {
 pub mod describe_session_statistics {
     #[allow(unused_imports)]
     use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
-    /// The endpoint's id.
-    pub const ID: &str = "describe_session_statistics";
-    /// HTTP method.
-    pub const METHOD: &str = "POST";
-    /// Path template under the base URL.
-    pub const PATH: &str = "/v4/desk_http_svc/describe_session_statistics";
-    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
-    pub const IDEMPOTENT: bool = true;
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response, endpoint { id :
+        "describe_session_statistics", method : "POST", path :
+        "/v4/desk_http_svc/describe_session_statistics", idempotent : true, }
+    );
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
@@ -2356,11 +2312,6 @@ pub mod describe_session_statistics {
         #[doc = " "] #[doc =
         " Whether the data is aggregated per hour. Default false, aggregated per day."]
         #[doc = " "] #[doc = " Optional."] group_by_hour : bool = optional }
-    );
-    ::switchboard_runtime::operation!(
-        Request => Output, Error, parse_response,
-        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
-        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
     );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
@@ -2488,14 +2439,10 @@ pub mod describe_session_statistics {
 pub mod end_session {
     #[allow(unused_imports)]
     use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
-    /// The endpoint's id.
-    pub const ID: &str = "end_session";
-    /// HTTP method.
-    pub const METHOD: &str = "POST";
-    /// Path template under the base URL.
-    pub const PATH: &str = "/v4/desk_http_svc/end_session";
-    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
-    pub const IDEMPOTENT: bool = false;
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response, endpoint { id : "end_session", method :
+        "POST", path : "/v4/desk_http_svc/end_session", idempotent : false, }
+    );
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
@@ -2568,11 +2515,6 @@ pub mod end_session {
         RequestBuilder => Request { #[doc =
         " Specify the session ID to be ended. Optional."] session_id : String = optional
         }
-    );
-    ::switchboard_runtime::operation!(
-        Request => Output, Error, parse_response,
-        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
-        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
     );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
@@ -2647,14 +2589,11 @@ pub mod end_session {
 pub mod get_session_state {
     #[allow(unused_imports)]
     use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
-    /// The endpoint's id.
-    pub const ID: &str = "get_session_state";
-    /// HTTP method.
-    pub const METHOD: &str = "POST";
-    /// Path template under the base URL.
-    pub const PATH: &str = "/v4/desk_http_svc/get_session_state";
-    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
-    pub const IDEMPOTENT: bool = true;
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response, endpoint { id : "get_session_state",
+        method : "POST", path : "/v4/desk_http_svc/get_session_state", idempotent : true,
+        }
+    );
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
@@ -2739,11 +2678,6 @@ pub mod get_session_state {
         optional, #[doc = " User ID of the user. Optional."] client_user_id : String =
         optional, #[doc = " UserID of the customer service account. Optional."]
         customer_service_id : String = optional }
-    );
-    ::switchboard_runtime::operation!(
-        Request => Output, Error, parse_response,
-        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
-        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
     );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
@@ -2897,14 +2831,10 @@ pub mod get_session_state {
 pub mod send_msg {
     #[allow(unused_imports)]
     use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
-    /// The endpoint's id.
-    pub const ID: &str = "send_msg";
-    /// HTTP method.
-    pub const METHOD: &str = "POST";
-    /// Path template under the base URL.
-    pub const PATH: &str = "/v4/desk_http_svc/send_msg";
-    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
-    pub const IDEMPOTENT: bool = false;
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response, endpoint { id : "send_msg", method :
+        "POST", path : "/v4/desk_http_svc/send_msg", idempotent : false, }
+    );
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
@@ -3001,11 +2931,6 @@ pub mod send_msg {
         super::types::MsgElement > = required("MsgBody"), #[doc =
         " Sets `CloudCustomData`. Optional."] cloud_custom_data : String = optional }
     );
-    ::switchboard_runtime::operation!(
-        Request => Output, Error, parse_response,
-        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
-        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
-    );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
@@ -3071,14 +2996,11 @@ pub mod send_msg {
 pub mod send_stream_msg {
     #[allow(unused_imports)]
     use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
-    /// The endpoint's id.
-    pub const ID: &str = "send_stream_msg";
-    /// HTTP method.
-    pub const METHOD: &str = "POST";
-    /// Path template under the base URL.
-    pub const PATH: &str = "/v4/desk_http_svc/send_stream_msg";
-    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
-    pub const IDEMPOTENT: bool = false;
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response, endpoint { id : "send_stream_msg",
+        method : "POST", path : "/v4/desk_http_svc/send_stream_msg", idempotent : false,
+        }
+    );
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
@@ -3150,11 +3072,6 @@ pub mod send_stream_msg {
         #[doc = " "] #[doc = " Optional."] msg_key : String = optional, #[doc =
         " When calling for the last time, this field is 1, indicating that the streaming output has stopped."]
         #[doc = " "] #[doc = " Optional."] finish : SendStreamMsgFinish = optional }
-    );
-    ::switchboard_runtime::operation!(
-        Request => Output, Error, parse_response,
-        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
-        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
     );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
@@ -3275,14 +3192,11 @@ pub mod send_stream_msg {
 pub mod transfer_to_human {
     #[allow(unused_imports)]
     use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
-    /// The endpoint's id.
-    pub const ID: &str = "transfer_to_human";
-    /// HTTP method.
-    pub const METHOD: &str = "POST";
-    /// Path template under the base URL.
-    pub const PATH: &str = "/v4/desk_http_svc/transfer_to_human";
-    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
-    pub const IDEMPOTENT: bool = false;
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response, endpoint { id : "transfer_to_human",
+        method : "POST", path : "/v4/desk_http_svc/transfer_to_human", idempotent :
+        false, }
+    );
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
@@ -3383,11 +3297,6 @@ pub mod transfer_to_human {
         " Whether to send a failure prompt for transferring to human customer service if no customer service is online. 0 means not to send, and 1 means to send. The default is 0."]
         #[doc = " "] #[doc = " Optional."] send_tip_if_no_agent_online :
         TransferToHumanSendTipIfNoAgentOnline = optional }
-    );
-    ::switchboard_runtime::operation!(
-        Request => Output, Error, parse_response,
-        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
-        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
     );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
