@@ -154,7 +154,7 @@ fn openapi_text(outputs: &BTreeMap<String, String>, service: &str) -> String {
 /// The docs of a service's crate as rustdoc reads them (entities decoded), squashed.
 fn rust_text(outputs: &BTreeMap<String, String>, service: &str) -> String {
     let lib = &outputs[&format!("rust/{service}/src/lib.rs")];
-    let docs: String = lib
+    let mut docs: String = lib
         .lines()
         .filter_map(|l| {
             l.trim_start()
@@ -163,6 +163,10 @@ fn rust_text(outputs: &BTreeMap<String, String>, service: &str) -> String {
         })
         .collect::<Vec<_>>()
         .join(" ");
+    // Docs given to the runtime's macros (setters, error variants) are `#[doc = "…"]`
+    // attributes inside the invocations: read from the parsed source.
+    let file = syn::parse_file(lib).expect("the generated lib.rs parses");
+    macro_docs(&file.items, &mut docs);
     squash(
         &docs
             .replace("&lt;", "<")
@@ -500,4 +504,44 @@ fn an_endpoints_words_on_shared_fields_reach_its_docs_and_leave_the_shared_type_
         lib.contains("pub state: Option<String>"),
         "State stays a string, not an enum"
     );
+}
+
+/// The string literals of `#[doc = "…"]` attributes inside macro invocations, appended to `out`.
+fn macro_docs(items: &[syn::Item], out: &mut String) {
+    for item in items {
+        match item {
+            syn::Item::Mod(m) => macro_docs(m.content.as_ref().map_or(&[][..], |c| &c.1), out),
+            syn::Item::Macro(m) => doc_strings(m.mac.tokens.clone(), out),
+            syn::Item::Impl(i) => {
+                for item in &i.items {
+                    if let syn::ImplItem::Macro(m) = item {
+                        doc_strings(m.mac.tokens.clone(), out);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+fn doc_strings(tokens: proc_macro2::TokenStream, out: &mut String) {
+    use proc_macro2::TokenTree;
+    for tree in tokens {
+        if let TokenTree::Group(group) = tree {
+            let inner: Vec<TokenTree> = group.stream().into_iter().collect();
+            if let [
+                TokenTree::Ident(doc),
+                TokenTree::Punct(_),
+                TokenTree::Literal(text),
+            ] = &inner[..]
+                && doc == "doc"
+                && let Ok(syn::Lit::Str(text)) = syn::parse_str::<syn::Lit>(&text.to_string())
+            {
+                out.push(' ');
+                out.push_str(&text.value());
+            } else {
+                doc_strings(group.stream(), out);
+            }
+        }
+    }
 }

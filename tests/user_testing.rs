@@ -307,12 +307,16 @@ async fn one_session_per_agent_over_one_transport() {
 #[test]
 fn setters_say_what_the_page_says_in_english_and_whether_build_requires_them() {
     // The CCC page is Chinese; its English rendering is in the spec: both reach the setter.
+    // The setters come from `request_builder!`, each field with its setter's doc attributes.
     let source = include_str!("../generated/rust/alibaba_ccc/src/lib.rs");
-    let setter = source
-        .find("pub fn instance_id(mut self")
-        .expect("the unmute_call builder's setter");
-    let docs = &source[source[..setter].rfind("impl RequestBuilder").unwrap()..setter];
-    let last = &docs[docs.rfind("pub fn").unwrap_or(0)..];
+    let setter = ["instance_id\n", "instance_id :"]
+        .iter()
+        .filter_map(|field| source.find(field))
+        .min()
+        .expect("the first builder's instance_id setter");
+    let docs = &source[source[..setter].rfind("request_builder!(").unwrap()..setter];
+    // From the end of the previous field (`= optional,` / `= required("…"),`), if any.
+    let last = &docs[docs.rfind("),").or(docs.rfind("optional,")).unwrap_or(0)..];
     assert!(last.contains("实例 ID"), "{last}");
     assert!(last.contains("The instance ID."), "{last}");
     assert!(

@@ -206,7 +206,8 @@ pub fn render(ctx: &Context, rows: &[Row]) -> String {
                 Some(b) => {
                     let rss = b.rustc.unwrap_or(b.cargo);
                     (
-                        secs(b.cargo.wall),
+                        // rustc's CPU time too: on a loaded machine it is the comparable one.
+                        format!("{} (rustc CPU {})", secs(b.cargo.wall), secs(rss.cpu)),
                         mib(&rss),
                         b.cargo.wall.as_secs_f64(),
                         rss.rss_mib(),
@@ -244,9 +245,10 @@ pub fn render(ctx: &Context, rows: &[Row]) -> String {
             let theirs = r.progenitor_build.map(|b| b.cargo.wall);
             let _ = writeln!(
                 s,
-                "| {} | {} | {} | {} | {} |",
+                "| {} | {} (rustc CPU {}) | {} | {} | {} |",
                 r.n,
                 secs(u.cargo.wall),
+                secs(u.rustc.unwrap_or(u.cargo).cpu),
                 mib(&u.rustc.unwrap_or(u.cargo)),
                 both.map_or_else(|| "—".to_owned(), secs),
                 theirs.map_or_else(|| "—".to_owned(), secs),

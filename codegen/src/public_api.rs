@@ -18,6 +18,8 @@ use proc_macro2::{Delimiter, Spacing, TokenStream, TokenTree};
 use quote::ToTokens;
 use syn::{Fields, ImplItem, Item, TraitItem, Visibility};
 
+mod macros;
+
 /// The name of the listing file in each generated crate's folder.
 pub const FILE: &str = "public-api.txt";
 
@@ -216,10 +218,12 @@ fn walk(items: &[Item], prefix: &str, out: &mut BTreeMap<String, String>) {
                     }
                     None => {
                         for item in &i.items {
-                            if let ImplItem::Fn(f) = item
-                                && public(&f.vis)
-                            {
-                                out.insert(format!("fn {ty}::{}", f.sig.ident), tokens(&f.sig));
+                            match item {
+                                ImplItem::Fn(f) if public(&f.vis) => {
+                                    out.insert(format!("fn {ty}::{}", f.sig.ident), tokens(&f.sig));
+                                }
+                                ImplItem::Macro(m) => macros::impl_items(&m.mac, &ty, out),
+                                _ => {}
                             }
                         }
                     }
@@ -230,6 +234,7 @@ fn walk(items: &[Item], prefix: &str, out: &mut BTreeMap<String, String>) {
                     out.insert(format!("macro {name}"), String::new());
                 }
             }
+            Item::Macro(m) => macros::module_items(&m.mac, prefix, out),
             _ => {}
         }
     }

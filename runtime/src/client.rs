@@ -371,16 +371,55 @@ pub fn split_event_value(
     }
 }
 
+/// The methods of a generated `Client`, one per endpoint module, inside `impl Client`:
+/// `client_methods! { #[doc = "…"] unmute_call; … }` gives `pub fn unmute_call(&self,
+/// request: unmute_call::Request)`, returning the call's future (`'static`: it owns a clone of
+/// the client). The signature, written once here, is the same for every endpoint.
+#[macro_export]
+macro_rules! client_methods {
+    ($($(#[$attr:meta])* $name:ident;)*) => {$(
+        $(#[$attr])*
+        pub fn $name(
+            &self,
+            request: $name::Request,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<$name::Output, $name::Error>,
+        > + Send + 'static {
+            self.core.call_owned(request)
+        }
+    )*};
+}
+
 /// Implements [`Operation`] for a generated endpoint's `Request` by forwarding to its sans-IO
 /// functions: `operation!(Request => Output, Error, parse_response)`, where `Request::to_http`
 /// builds the request, `parse_response` decodes the answer and `Error` has `Build` and `Send`
 /// variants. One line in generated code instead of an impl block per endpoint. A fourth
 /// argument, an [`OperationInfo`] expression, names the endpoint for tracing and retries (and
-/// then `Error::api_error`, from [`operation_error!`](crate::operation_error), is used).
+/// then `Error::api_error`, from [`operation_error!`](crate::operation_error), is used). In
+/// its place, `endpoint { id: "…", method: "POST", path: "/…", idempotent: false }` also
+/// defines the endpoint module's `ID`, `METHOD`, `PATH` and `IDEMPOTENT` and names the
+/// endpoint with them (the module's parent must have `SERVICE`).
 #[macro_export]
 macro_rules! operation {
     ($request:ident => $output:ident, $error:ident, $parse:path) => {
         $crate::operation!(@impl $request, $output, $error, $parse, {});
+    };
+    // The endpoint's data consts too, and the `OperationInfo` from them: the same four
+    // documented consts in every endpoint module, written once here.
+    ($request:ident => $output:ident, $error:ident, $parse:path, endpoint {
+        id: $id:literal, method: $method:literal, path: $path:literal, idempotent: $idempotent:literal $(,)?
+    }) => {
+        /// The endpoint's id.
+        pub const ID: &str = $id;
+        /// HTTP method.
+        pub const METHOD: &str = $method;
+        /// Path template under the base URL.
+        pub const PATH: &str = $path;
+        /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
+        pub const IDEMPOTENT: bool = $idempotent;
+        $crate::operation!($request => $output, $error, $parse, $crate::client::OperationInfo {
+            service: super::SERVICE, id: ID, method: METHOD, path: PATH, idempotent: IDEMPOTENT,
+        });
     };
     ($request:ident => $output:ident, $error:ident, $parse:path, $info:expr) => {
         $crate::operation!(@impl $request, $output, $error, $parse, {

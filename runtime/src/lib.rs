@@ -17,6 +17,7 @@
 #![deny(missing_docs)]
 
 pub mod auth;
+mod builder;
 mod call;
 pub mod client;
 pub mod error;

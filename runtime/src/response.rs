@@ -343,6 +343,33 @@ pub fn read<T: crate::wire::FromJson>(
     }
 }
 
+/// A generated endpoint `Error` as [`parse`] makes it (implemented by
+/// [`operation_error!`](crate::operation_error)).
+pub trait EndpointError {
+    /// A failed response: the variant of its documented code, `Service` or `Undocumented`.
+    fn from_failure(failure: Failure) -> Self;
+    /// An undecodable body: `Decode`.
+    fn from_decode(error: DecodeError) -> Self;
+}
+
+/// [`open`] then [`read`]: the whole `parse_response` of a generated endpoint whose output is
+/// the payload, written once here instead of type-checked again in every endpoint module.
+#[inline]
+pub fn parse<T: crate::wire::FromJson, E: EndpointError>(
+    envelope: &Envelope,
+    endpoint: &'static str,
+    response: http::Response<Bytes>,
+) -> Result<T, E> {
+    let opened = match open(envelope, endpoint, response) {
+        Ok(opened) => opened,
+        Err(error) => return Err(E::from_failure(error)),
+    };
+    match read(endpoint, opened) {
+        Ok(output) => Ok(output),
+        Err(error) => Err(E::from_decode(error)),
+    }
+}
+
 /// Like [`read`], and also decodes the whole body as the service's envelope `E` (its
 /// documented fields besides the payload: request id, message, status echoes…), so a caller can
 /// read them on success. `None` when the body is not a JSON object.
@@ -405,8 +432,33 @@ pub fn lookup(table: &'static [ErrorInfo], code: Option<&str>) -> Option<&'stati
 ///   already in `Display`).
 ///
 /// All `#[inline]`: compiled where a program uses them, not once per endpoint.
+///
+/// With `enum` before the name, the macro also defines the enum, each code's variant with the
+/// attributes given before its code (`#[doc = "…"] "100-006" => NotSignedIn`): the five
+/// variants every endpoint has, and their docs, are then written once, here.
 #[macro_export]
 macro_rules! operation_error {
+    (enum $error:ident, $id:path, $endpoint_table:path, $service_table:path, $codes:path,
+     { $($(#[$attr:meta])* $code:literal => $variant:ident),* $(,)? }) => {
+        /// Why a call of this endpoint failed: one variant per documented code, then the
+        /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
+        #[derive(Debug)]
+        #[non_exhaustive]
+        pub enum $error {
+            $($(#[$attr])* $variant($crate::response::ApiError),)*
+            /// A service-wide documented code that the endpoint's page does not list.
+            Service($crate::response::ApiError),
+            /// A code or HTTP status the documentation does not list; the raw response is kept.
+            Undocumented($crate::response::ApiError),
+            /// The response body could not be decoded; the raw response is kept.
+            Decode($crate::response::DecodeError),
+            /// The request broke a documented constraint and was not sent.
+            Build($crate::error::BuildError),
+            /// The request could not be sent (transport or credentials).
+            Send($crate::auth::SendError),
+        }
+        $crate::operation_error!($error, $id, $endpoint_table, $service_table, $codes, { $($code => $variant),* });
+    };
     ($error:ident, $id:path, $endpoint_table:path, $service_table:path, $codes:path, { }) => {
         $crate::operation_error!(@impl $error, $id, $endpoint_table, $service_table, $codes, |error| {});
     };
@@ -505,6 +557,17 @@ macro_rules! operation_error {
                     ::core::option::Option::Some(error) => error.is_retryable(),
                     ::core::option::Option::None => false,
                 }
+            }
+        }
+
+        impl $crate::response::EndpointError for $error {
+            #[inline]
+            fn from_failure(failure: $crate::response::Failure) -> Self {
+                $error::from_failure(failure)
+            }
+            #[inline]
+            fn from_decode(error: $crate::response::DecodeError) -> Self {
+                Self::Decode(error)
             }
         }
 

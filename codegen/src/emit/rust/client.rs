@@ -7,31 +7,18 @@ use super::docs::{code, markdown, vendor};
 use super::types::ident;
 use crate::model::{AuthScheme, Service};
 
-/// The endpoint's method of `Client`, in an `impl Client` block of its own: the emitter
-/// formats each endpoint's method on its own (and keeps it in the output cache), then joins
-/// the methods into one block after the client (see `emit_lib`).
-pub fn emit_method(endpoint: &crate::model::Endpoint) -> TokenStream {
-    let e = endpoint;
-    let name = ident(&e.rust);
-    let module = e.rust.trim_start_matches("r#");
-    let docs = markdown(&format!(
-        "{}: {}\n\nSee [`{module}`].",
-        vendor(&e.title),
-        vendor(&e.summary)
-    ));
-    quote! {
-        impl Client {
-            #docs
-            pub fn #name(&self, request: #name::Request) -> impl ::std::future::Future<Output = ::std::result::Result<#name::Output, #name::Error>> + Send + 'static {
-                self.core.call_owned(request)
-            }
-        }
-    }
-}
-
 /// Emits `Client`, `ClientBuilder` and `pub mod auth`; `as_crate`: the code is a crate's
 /// `lib.rs` (its doc example names the crate), not a module included elsewhere.
 pub fn emit_client(service: &Service, as_crate: bool) -> TokenStream {
+    let methods = service.endpoints.iter().map(|e| {
+        let name = ident(&e.rust);
+        let module = e.rust.trim_start_matches("r#");
+        let docs = markdown(&super::docs::sentences(&[
+            format!("{}: {}", vendor(&e.title), vendor(&e.summary)),
+            format!("See [`{module}`]."),
+        ]));
+        quote!(#docs #name;)
+    });
     let vars: Vec<_> = service.base_url.variables.iter().collect();
     let var_slots = vars.iter().map(|v| {
         let name = ident(&v.name.rust);
@@ -126,6 +113,10 @@ pub fn emit_client(service: &Service, as_crate: bool) -> TokenStream {
             pub fn with_attempt_timeout(&self, timeout: ::std::time::Duration) -> Self {
                 Client { core: self.core.with_attempt_timeout(timeout) }
             }
+
+            // One method per endpoint, each `fn <endpoint>(&self, request: <endpoint>::Request)`
+            // returning the call's future: the signature is written once, in the macro.
+            ::switchboard_runtime::client_methods! { #(#methods)* }
 
             #events
         }

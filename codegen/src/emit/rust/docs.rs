@@ -57,6 +57,39 @@ pub fn inner_doc(text: &str) -> TokenStream {
     quote! { #( #![doc = #lines] )* }
 }
 
+/// Parts of a doc comment run together into as few lines as keep them readable: a part follows
+/// the text so far on its line when that is one line ending a sentence and the two stay short
+/// (a long first paragraph would make rustdoc's summary unreadable), else after a blank line.
+/// Every doc line is an attribute rustc parses, in every endpoint of a client.
+pub fn sentences<S: AsRef<str>>(parts: &[S]) -> String {
+    let mut text = String::new();
+    for part in parts
+        .iter()
+        .map(AsRef::as_ref)
+        .filter(|p| !p.trim().is_empty())
+    {
+        if !text.is_empty() {
+            let last = text.rsplit('\n').next().unwrap_or_default();
+            let ends_sentence = !last.contains("```")
+                && !last.trim_start().starts_with("- ")
+                && last
+                    .trim_end()
+                    .ends_with(['.', '。', '!', '?', '！', '？', ')', '）']);
+            let short = text.chars().count() + part.chars().count() <= SHORT_LINE;
+            text.push_str(if ends_sentence && short && !text.contains('\n') {
+                " "
+            } else {
+                "\n\n"
+            });
+        }
+        text.push_str(part);
+    }
+    text
+}
+
+/// Characters of doc text that still read as one line.
+const SHORT_LINE: usize = 100;
+
 /// Several paragraphs, blank-line separated; empty ones skipped.
 pub fn doc_paragraphs<'a>(parts: impl IntoIterator<Item = Option<&'a str>>) -> TokenStream {
     let mut text = String::new();

@@ -40,7 +40,7 @@ pub fn emit_rust(model: &crate::model::Model, out: &mut Outputs) {
     emit_rust_with(model, out, &Memo::off());
 }
 
-/// [`emit_rust`], taking each endpoint's formatted module and client method from `memo` when
+/// [`emit_rust`], taking each endpoint's formatted module and simulator entries from `memo` when
 /// their inputs are unchanged.
 pub fn emit_rust_with(model: &crate::model::Model, out: &mut Outputs, memo: &Memo) {
     for service in &model.services {
@@ -141,8 +141,7 @@ fn format_part(tokens: TokenStream) -> Formatted {
     }
 }
 
-/// The items inside a formatted top-level block (`impl Client { .. }`, `mod requests { .. }`)
-/// alone. prettyplease ends every item of a block with a line break, so the bodies of
+/// The items inside a formatted top-level block (`mod requests { .. }`) alone. prettyplease ends every item of a block with a line break, so the bodies of
 /// single-item blocks, joined, are the body of one block with all the items: the emitter
 /// formats (and caches) each endpoint's item on its own and joins them.
 fn block_body(formatted: Formatted) -> Formatted {
@@ -165,7 +164,7 @@ fn block_body(formatted: Formatted) -> Formatted {
     }
 }
 
-/// A formatted empty block (`impl Client {}`) opened for [`block_body`]s to be pushed into; the
+/// A formatted empty block (`mod requests {}`) opened for [`block_body`]s to be pushed into; the
 /// caller closes it with `}`.
 fn open_block(tokens: TokenStream) -> Formatted {
     let mut block = format_part(tokens);
@@ -247,7 +246,7 @@ fn emit_lib(service: &Service, as_crate: bool, memo: &Memo) -> (Formatted, Strin
     // its endpoints: that is what they are emitted from, and what their cache key covers.
     let alone = service.without_endpoints();
     let context = std::sync::OnceLock::new();
-    type Parts = (Formatted, Formatted, Option<(Formatted, String)>);
+    type Parts = (Formatted, Option<(Formatted, String)>);
     let (endpoints, client): (Vec<Parts>, Formatted) = rayon::join(
         || {
             use rayon::prelude::*;
@@ -268,10 +267,6 @@ fn emit_lib(service: &Service, as_crate: bool, memo: &Memo) -> (Formatted, Strin
                         || key("rust-module"),
                         || format_part(operation::emit_operation(&alone, endpoint)),
                     );
-                    let method = memo.get_or(
-                        || key("rust-method"),
-                        || block_body(format_part(client::emit_method(endpoint))),
-                    );
                     let testing = as_crate.then(|| {
                         let reader = memo.get_or(
                             || key("rust-request-reader"),
@@ -283,35 +278,27 @@ fn emit_lib(service: &Service, as_crate: bool, memo: &Memo) -> (Formatted, Strin
                         );
                         (reader, entry)
                     });
-                    (module, method, testing)
+                    (module, testing)
                 })
                 .collect()
         },
         || format_part(client::emit_client(service, as_crate)),
     );
-    let mut methods = open_block(quote! {
-        /// One method per endpoint.
-        impl Client {}
-    });
     let mut readers = as_crate.then(|| open_block(testing::requests_module()));
     let mut entries = Vec::new();
-    let size: usize = endpoints
-        .iter()
-        .map(|(m, f, _)| m.text.len() + f.text.len())
-        .sum();
-    lib.text.reserve(size + client.text.len() + 2 * size / 100);
-    for (module, method, testing) in endpoints {
+    let size: usize = endpoints.iter().map(|(m, _)| m.text.len()).sum();
+    lib.text.reserve(size + client.text.len() + size / 20);
+    for (module, testing) in endpoints {
         lib.push(module);
-        methods.push(method);
         if let (Some(readers), Some((reader, entry))) = (&mut readers, testing) {
             readers.push(reader);
             entries.push(entry);
         }
     }
     lib.push(client);
-    for mut block in std::iter::once(methods).chain(readers) {
-        block.text.push_str("}\n");
-        lib.push(block);
+    if let Some(mut readers) = readers {
+        readers.text.push_str("}\n");
+        lib.push(readers);
     }
     let simulation = if as_crate {
         testing::simulation_document(&alone, &entries)

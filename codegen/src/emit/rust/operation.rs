@@ -12,7 +12,7 @@ use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 use serde_json::Value;
 
-use super::docs::{code, doc_paragraphs, markdown, vendor};
+use super::docs::{code, doc_paragraphs, markdown, sentences, vendor};
 use super::types::{Std, Types, constraints_text, field_docs, ident};
 use crate::model::{
     CodeValue, DispatchIn, Endpoint, ErrorCode, Field, ParamIn, Service, Type, TypeKind,
@@ -34,9 +34,9 @@ pub fn emit_operation(service: &Service, endpoint: &Endpoint) -> TokenStream {
     let module = ident(&endpoint.rust);
     let module_docs = super::endpoint_docs::module_docs(service, endpoint);
     let data = emit_data(service, endpoint);
-    let request = emit_request(endpoint, &members);
+    let (to_http, sans_io) = emit_to_http(service, endpoint, &members);
+    let request = emit_request(endpoint, &members, to_http);
     let builder = emit_builder(&members);
-    let to_http = emit_to_http(service, endpoint, &members);
     let output_docs = doc_paragraphs([
         Some("The documented result of a successful call."),
         endpoint
@@ -63,18 +63,16 @@ pub fn emit_operation(service: &Service, endpoint: &Endpoint) -> TokenStream {
     };
     let error = emit_error(endpoint);
     let defs = types.defs;
-    let prelude = super::types::json_prelude();
     quote! {
         #module_docs
         pub mod #module {
-            use ::switchboard_runtime::bytes::Bytes;
-            use ::switchboard_runtime::error::BuildError;
-            #prelude
+            #[allow(unused_imports)]
+            use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
 
             #data
             #request
             #builder
-            #to_http
+            #sans_io
             #output
             #error
             #(#defs)*
@@ -159,15 +157,11 @@ fn emit_data(service: &Service, endpoint: &Endpoint) -> TokenStream {
     } else {
         " Names of the events this endpoint triggers."
     };
+    // `ID`, `METHOD`, `PATH` and `IDEMPOTENT` come with the `Operation` impl (`operation!`).
     quote! {
-        /// The endpoint's id.
-        pub const ID: &str = #id;
-        /// HTTP method.
-        pub const METHOD: &str = #method;
-        /// Path template under the base URL.
-        pub const PATH: &str = #path;
-        /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
-        pub const IDEMPOTENT: bool = #idempotent;
+        ::switchboard_runtime::operation!(Request => Output, Error, parse_response, endpoint {
+            id: #id, method: #method, path: #path, idempotent: #idempotent,
+        });
         #[doc = #events_doc]
         pub const EVENTS: &[&str] = &[#(#events),*];
         /// The error codes documented for this endpoint.
@@ -211,7 +205,8 @@ fn field_type(member: &Member<'_>) -> TokenStream {
     }
 }
 
-fn emit_request(endpoint: &Endpoint, members: &[Member<'_>]) -> TokenStream {
+/// `Request`, and its inherent functions: `builder`, `validate` and `to_http` (given).
+fn emit_request(endpoint: &Endpoint, members: &[Member<'_>], to_http: TokenStream) -> TokenStream {
     let fields = members.iter().map(|m| {
         let name = ident(&m.field.name.rust);
         let docs = field_docs(m.field);
@@ -234,18 +229,14 @@ fn emit_request(endpoint: &Endpoint, members: &[Member<'_>]) -> TokenStream {
         }
 
         impl Request {
-            /// A builder; `build` checks required values and documented constraints.
-            #[inline]
-            pub fn builder() -> RequestBuilder {
-                RequestBuilder::default()
-            }
-
             /// Checks the documented constraints (ranges, lengths, patterns).
             #[inline]
             pub fn validate(&self) -> Result<(), BuildError> {
                 #(#checks)*
                 Ok(())
             }
+
+            #to_http
         }
     }
 }
@@ -331,27 +322,26 @@ fn validation(member: &Member<'_>) -> Option<TokenStream> {
 }
 
 fn emit_builder(members: &[Member<'_>]) -> TokenStream {
-    let slots = members.iter().map(|m| {
+    let fields = members.iter().map(|m| {
         let name = ident(&m.field.name.rust);
         let ty = &m.ty;
-        quote!(#name: Option<#ty>,)
-    });
-    let setters = members.iter().map(|m| {
-        let name = ident(&m.field.name.rust);
-        let ty = &m.ty;
-        let mut text = m
-            .field
-            .description
-            .as_deref()
-            .map_or_else(|| format!("Sets {}.", code(&m.field.name.wire)), vendor);
+        let wire = &m.field.name.wire;
+        let init = match (&m.default, m.field.required) {
+            (Some(default), _) if is_copy_literal(&m.field.ty) => quote!(default_copy(#default)),
+            (Some(default), _) => quote!(default(#default)),
+            (None, true) => quote!(required(#wire)),
+            (None, false) => quote!(optional),
+        };
+        let mut parts = vec![
+            m.field
+                .description
+                .as_deref()
+                .map_or_else(|| format!("Sets {}.", code(&m.field.name.wire)), vendor),
+        ];
         // The English rendering, where the page's text is in another language.
-        if let Some(en) = &m.field.description_en {
-            text.push_str("\n\n");
-            text.push_str(&vendor(en));
-        }
+        parts.extend(m.field.description_en.as_deref().map(vendor));
         // Whether `build` insists on it, said where the caller looks.
-        text.push_str("\n\n");
-        text.push_str(if m.field.required_unknown {
+        let mut text = String::from(if m.field.required_unknown {
             crate::model::REQUIRED_UNKNOWN
         } else if m.field.required && m.default.is_none() {
             "Required: `build` fails without it."
@@ -364,52 +354,14 @@ fn emit_builder(members: &[Member<'_>]) -> TokenStream {
             text.push(' ');
             text.push_str(&c);
         }
-        let docs = markdown(&text);
-        quote! {
-            #docs
-            pub fn #name(mut self, value: impl Into<#ty>) -> Self {
-                self.#name = Some(value.into());
-                self
-            }
-        }
+        parts.push(text);
+        let docs = markdown(&sentences(&parts));
+        quote!(#docs #name: #ty = #init)
     });
-    let inits = members.iter().map(|m| {
-        let name = ident(&m.field.name.rust);
-        let wire = &m.field.name.wire;
-        match (&m.default, m.field.required) {
-            (Some(default), _) if is_copy_literal(&m.field.ty) => {
-                quote!(#name: self.#name.unwrap_or(#default),)
-            }
-            (Some(default), _) => quote!(#name: self.#name.unwrap_or_else(|| #default),),
-            (None, true) => quote!(#name: BuildError::require(self.#name, #wire)?,),
-            (None, false) => quote!(#name: self.#name,),
-        }
-    });
+    // `RequestBuilder` (a setter per field, `build`, `send`) and `Request::builder`, from
+    // the runtime: the same for every endpoint but for the fields.
     quote! {
-        /// Builds a [`Request`].
-        #[derive(Clone, Debug, Default)]
-        pub struct RequestBuilder {
-            #(#slots)*
-        }
-
-        impl RequestBuilder {
-            #(#setters)*
-
-            /// The request, once every required value is set and every constraint holds.
-            #[inline]
-            pub fn build(self) -> Result<Request, BuildError> {
-                let request = Request { #(#inits)* };
-                request.validate()?;
-                Ok(request)
-            }
-
-            /// Builds the request and calls it with `client` in one step (a build error is
-            /// the call's `Error::Build`); the future owns a clone of the client.
-            #[inline]
-            pub fn send(self, client: &super::Client) -> impl ::std::future::Future<Output = ::std::result::Result<Output, Error>> + Send + 'static {
-                client.core.call_built(self.build())
-            }
-        }
+        ::switchboard_runtime::request_builder!(RequestBuilder => Request { #(#fields),* });
     }
 }
 
@@ -438,7 +390,7 @@ fn text_of(member: &Member<'_>, value: TokenStream) -> TokenStream {
             quote!(#value.to_string().as_str())
         }
         _ => {
-            quote!(::switchboard_runtime::serde_json::to_string(#value).unwrap_or_default().as_str())
+            quote!(::switchboard_runtime::serde_json::to_string(&#value).unwrap_or_default().as_str())
         }
     }
 }
@@ -457,11 +409,17 @@ fn envelope_member(service: &Service, endpoint: &Endpoint) -> Option<&'static st
     })
 }
 
-fn emit_to_http(service: &Service, endpoint: &Endpoint, members: &[Member<'_>]) -> TokenStream {
+/// `Request::to_http`, and the rest of the sans-IO pair: the `Operation` impl and
+/// `parse_response`.
+fn emit_to_http(
+    service: &Service,
+    endpoint: &Endpoint,
+    members: &[Member<'_>],
+) -> (TokenStream, TokenStream) {
     let read = match envelope_member(service, endpoint) {
         Some(member) => {
             let member = ident(member);
-            quote! {
+            Some(quote! {
                 match ::switchboard_runtime::response::read_with_envelope::<Output, super::ResponseEnvelope>(ID, opened) {
                     Ok((mut output, envelope)) => {
                         output.#member = envelope;
@@ -469,14 +427,9 @@ fn emit_to_http(service: &Service, endpoint: &Endpoint, members: &[Member<'_>]) 
                     }
                     Err(error) => Err(Error::Decode(error)),
                 }
-            }
+            })
         }
-        None => quote! {
-            match ::switchboard_runtime::response::read(ID, opened) {
-                Ok(output) => Ok(output),
-                Err(error) => Err(Error::Decode(error)),
-            }
-        },
+        None => None,
     };
     let method = ident(endpoint.method.as_str());
     // An endpoint whose result sits elsewhere than the service's payload gets its own envelope.
@@ -557,7 +510,11 @@ fn emit_to_http(service: &Service, endpoint: &Endpoint, members: &[Member<'_>]) 
             }
         };
         steps.push(if required {
-            quote!({ let value = &self.#field; #step })
+            let text = text_of(m, quote!(self.#field));
+            match m.location {
+                Some(ParamIn::Query) => quote!(parts.query(#wire, #text);),
+                _ => quote!(parts.header(#wire, #text)?;),
+            }
         } else {
             quote!(if let Some(value) = &self.#field { #step })
         });
@@ -592,40 +549,44 @@ fn emit_to_http(service: &Service, endpoint: &Endpoint, members: &[Member<'_>]) 
             });
         }
     }
-    quote! {
-        impl Request {
-            /// The HTTP request, without credentials (the client's auth scheme adds them).
-            /// Sans-IO: usable without any async runtime.
-            #[inline]
-            pub fn to_http(&self, base_url: &str) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
-                self.validate()?;
-                let mut parts = ::switchboard_runtime::request::RequestParts::new(::switchboard_runtime::http::Method::#method, base_url);
-                parts.operation(ID, &[#(#auth_params),*]);
-                #(#steps)*
-                parts.finish()
-            }
-        }
-
-        ::switchboard_runtime::operation!(Request => Output, Error, parse_response, ::switchboard_runtime::client::OperationInfo {
-            service: super::SERVICE, id: ID, method: METHOD, path: PATH, idempotent: IDEMPOTENT,
-        });
-
-        /// Decodes a response of this endpoint: the envelope's success rule, then the output.
-        /// Sans-IO; never panics, whatever the bytes.
-        #[inline]
-        pub fn parse_response(response: ::switchboard_runtime::http::Response<Bytes>) -> Result<Output, Error> {
+    let parse = match read {
+        Some(read) => quote! {
             // `match`, not `map_err`: one generic instantiation fewer per endpoint.
             let opened = match ::switchboard_runtime::response::open(&#envelope, ID, response) {
                 Ok(opened) => opened,
                 Err(failure) => return Err(Error::from_failure(failure)),
             };
             #read
+        },
+        None => quote! {
+            ::switchboard_runtime::response::parse(&#envelope, ID, response)
+        },
+    };
+    let to_http = quote! {
+        /// The HTTP request, without credentials (the client's auth scheme adds them).
+        /// Sans-IO: usable without any async runtime.
+        #[inline]
+        pub fn to_http(&self, base_url: &str) -> Result<::switchboard_runtime::http::Request<Bytes>, BuildError> {
+            self.validate()?;
+            let mut parts = ::switchboard_runtime::request::RequestParts::new(::switchboard_runtime::http::Method::#method, base_url);
+            parts.operation(ID, &[#(#auth_params),*]);
+            #(#steps)*
+            parts.finish()
         }
-    }
+    };
+    let rest = quote! {
+
+        /// Decodes a response of this endpoint: the envelope's success rule, then the output.
+        /// Sans-IO; never panics, whatever the bytes.
+        #[inline]
+        pub fn parse_response(response: ::switchboard_runtime::http::Response<Bytes>) -> Result<Output, Error> {
+            #parse
+        }
+    };
+    (to_http, rest)
 }
 
 fn emit_error(endpoint: &Endpoint) -> TokenStream {
-    let variants: Vec<_> = endpoint.errors.iter().map(|e| ident(&e.rust)).collect();
     let variant_docs = endpoint.errors.iter().map(|e| {
         let mut text = code(&e.code.to_string());
         if let Some(status) = e.http_status {
@@ -662,26 +623,11 @@ fn emit_error(endpoint: &Endpoint) -> TokenStream {
         quote!(#code => #variant)
     });
     quote! {
-        /// Why a call of this endpoint failed: one variant per documented code, then the
-        /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
-        #[derive(Debug)]
-        #[non_exhaustive]
-        pub enum Error {
-            #( #variant_docs #variants(::switchboard_runtime::response::ApiError), )*
-            /// A service-wide documented code that the endpoint's page does not list.
-            Service(::switchboard_runtime::response::ApiError),
-            /// A code or HTTP status the documentation does not list; the raw response is kept.
-            Undocumented(::switchboard_runtime::response::ApiError),
-            /// The response body could not be decoded; the raw response is kept.
-            Decode(::switchboard_runtime::response::DecodeError),
-            /// The request broke a documented constraint and was not sent.
-            Build(BuildError),
-            /// The request could not be sent (transport or credentials).
-            Send(::switchboard_runtime::auth::SendError),
-        }
-
-        // `from_failure` (codes → variants through the two tables), `api_error`, `code`,
-        // `is_retryable`, `Display` and `Error`, from the runtime: the same for every endpoint.
-        ::switchboard_runtime::operation_error!(Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { #(#arms),* });
+        // The enum (each documented code's variant with its docs, then the five every endpoint
+        // has), `from_failure` (codes → variants through the two tables), `api_error`, `code`,
+        // `is_retryable`, `Display` and `Error`, from the runtime.
+        ::switchboard_runtime::operation_error!(enum Error, ID, ERRORS, super::ERRORS, super::ServiceCode, {
+            #( #variant_docs #arms ),*
+        });
     }
 }

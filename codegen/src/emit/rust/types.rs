@@ -451,7 +451,7 @@ pub fn field_docs(field: &Field) -> TokenStream {
         facts.push("Not described by the vendor.".into());
     }
     parts.push(facts.join(" "));
-    markdown(&parts.join("\n\n"))
+    markdown(&super::docs::sentences(&parts))
 }
 
 /// The "inferred" paragraph of a doc comment, the reasons sanitized as vendor prose.

@@ -402,25 +402,15 @@ impl ServiceCode {
 #[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ResponseEnvelope {
-    /// Result code; "OK" means success, otherwise a dotted error code.
-    ///
-    /// Example: `OK`. Wire name: `Code`.
+    /// Result code; "OK" means success, otherwise a dotted error code. Example: `OK`. Wire name: `Code`.
     pub code: ::std::option::Option<::std::string::String>,
-    /// The HTTP status code, repeated in the body.
-    ///
-    /// Example: `200`. Wire name: `HttpStatusCode`.
+    /// The HTTP status code, repeated in the body. Example: `200`. Wire name: `HttpStatusCode`.
     pub http_status_code: ::std::option::Option<i64>,
-    /// Result message.
-    ///
-    /// Example: `无`. Wire name: `Message`.
+    /// Result message. Example: `无`. Wire name: `Message`.
     pub message: ::std::option::Option<::std::string::String>,
-    /// Request ID.
-    ///
-    /// Example: `EEEE671A-3E24-4A04-81E6-6C4F5B39DF75`. Wire name: `RequestId`.
+    /// Request ID. Example: `EEEE671A-3E24-4A04-81E6-6C4F5B39DF75`. Wire name: `RequestId`.
     pub request_id: ::std::option::Option<::std::string::String>,
-    /// Parameters substituted into the message template.
-    ///
-    /// Example: `["无"]`. Wire name: `Params`.
+    /// Parameters substituted into the message template. Example: `["无"]`. Wire name: `Params`.
     pub params: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 ::switchboard_runtime::wire_object!(
@@ -451,9 +441,7 @@ pub mod types {
         pub channel_contexts: ::std::option::Option<
             ::std::vec::Vec<super::types::ChannelContext>,
         >,
-        /// 随路数据。通过SIP信令传递的自定义数据。
-        ///
-        /// Ingest endpoint data. Custom data passed through SIP signaling.
+        /// 随路数据。通过SIP信令传递的自定义数据。 Ingest endpoint data. Custom data passed through SIP signaling.
         ///
         /// Unconfirmed: Not in the UnmuteCall seed sample. In MakeCall's response (current MakeCall page <https://help.aliyun.com/zh/ccs/developer-reference/api-ccc-2020-07-01-makecall> and the official Python SDK alibabacloud-ccc20200701 2.35.0, model MakeCallResponseBodyDataCallContext, whose English description is quoted here) and in PollUserStatus's (its sample on <https://help.aliyun.com/document_detail/439618.htm>, with the example a=b;c=d); no other call-control action's model has it.
         ///
@@ -511,9 +499,7 @@ pub mod types {
         ///
         /// Example: `a=b;c=d;`. Wire name: `ChannelVariables`.
         pub channel_variables: ::std::option::Option<::std::string::String>,
-        /// 媒体类型,默认是语音(AUDIO), 其他可选参数包括VIDEO。
-        ///
-        /// Media type; voice (AUDIO) by default, VIDEO is the other option.
+        /// 媒体类型,默认是语音(AUDIO), 其他可选参数包括VIDEO。 Media type; voice (AUDIO) by default, VIDEO is the other option.
         ///
         /// Unconfirmed: Not in the UnmuteCall seed sample; documented in the MakeCall response table (seen via the third-party typings muzea/aliyun-sdk-node dist/ccc/MakeCall/res.d.ts, generated from Alibaba's API metadata), whose example is "Audio" although the text names AUDIO.
         ///
@@ -599,13 +585,9 @@ pub mod types {
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct UserContextParallelJobListItem {
-        /// Session ID.
-        ///
-        /// Wire name: `JobId`.
+        /// Session ID. Wire name: `JobId`.
         pub job_id: ::std::option::Option<::std::string::String>,
-        /// The agent's status in this session.
-        ///
-        /// Wire name: `Status`.
+        /// The agent's status in this session. Wire name: `Status`.
         pub status: ::std::option::Option<UserContextParallelJobListItemStatus>,
         /// The time when the status changed.
         ///
@@ -662,9 +644,7 @@ pub mod types {
         ///
         /// Format: `int64`. Example: `1609253204811`. Wire name: `Reserved`.
         pub reserved: ::std::option::Option<i64>,
-        /// 设备状态。
-        ///
-        /// Device state.
+        /// 设备状态。 Device state.
         ///
         /// Unconfirmed: Not in the UnmuteCall seed sample; in the UserContext of the SwitchToConference and StartConference response tables (API metadata, seen via the third-party typings muzea/aliyun-sdk-node), typed string with the example "false"; its values are not documented.
         ///
@@ -813,29 +793,19 @@ pub mod types {
         ///
         /// Wire name: `Index`.
         pub index: ::std::option::Option<i64>,
-        /// The party that initiated the hang-up.
-        ///
-        /// Wire name: `ReleaseInitiator`.
+        /// The party that initiated the hang-up. Wire name: `ReleaseInitiator`.
         pub release_initiator: ::std::option::Option<::std::string::String>,
         /// The hang-up reason for the call channel, indicating why the current call channel was terminated. The value is derived from the response codes defined in the SIP protocol. Customers should refer to the SIP protocol for analysis of the hang-up reason.
         ///
         /// Wire name: `ReleaseReason`.
         pub release_reason: ::std::option::Option<::std::string::String>,
-        /// Skill group ID.
-        ///
-        /// Wire name: `SkillGroupId`.
+        /// Skill group ID. Wire name: `SkillGroupId`.
         pub skill_group_id: ::std::option::Option<::std::string::String>,
-        /// The status of the agent in this session.
-        ///
-        /// Wire name: `Status`.
+        /// The status of the agent in this session. Wire name: `Status`.
         pub status: ::std::option::Option<ChatContextMembersItemStatus>,
-        /// Agent ID.
-        ///
-        /// Wire name: `UserId`.
+        /// Agent ID. Wire name: `UserId`.
         pub user_id: ::std::option::Option<::std::string::String>,
-        /// User type.
-        ///
-        /// Wire name: `UserType`.
+        /// User type. Wire name: `UserType`.
         pub user_type: ::std::option::Option<ChatContextMembersItemUserType>,
     }
     ::switchboard_runtime::wire_object!(
@@ -852,25 +822,15 @@ pub mod types {
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct ChatContext {
-        /// Ingest endpoint data.
-        ///
-        /// Wire name: `CallVariables`.
+        /// Ingest endpoint data. Wire name: `CallVariables`.
         pub call_variables: ::std::option::Option<::std::string::String>,
-        /// Session type.
-        ///
-        /// Wire name: `ChatType`.
+        /// Session type. Wire name: `ChatType`.
         pub chat_type: ::std::option::Option<::std::string::String>,
-        /// Instance ID.
-        ///
-        /// Wire name: `InstanceId`.
+        /// Instance ID. Wire name: `InstanceId`.
         pub instance_id: ::std::option::Option<::std::string::String>,
-        /// Call job ID.
-        ///
-        /// Wire name: `JobId`.
+        /// Call job ID. Wire name: `JobId`.
         pub job_id: ::std::option::Option<::std::string::String>,
-        /// Information about the agents and customers participating in this chat session.
-        ///
-        /// Wire name: `Members`.
+        /// Information about the agents and customers participating in this chat session. Wire name: `Members`.
         pub members: ::std::option::Option<::std::vec::Vec<ChatContextMembersItem>>,
     }
     ::switchboard_runtime::wire_object!(
@@ -991,27 +951,15 @@ pub mod events {
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct PollUserStatus {
-        /// 系统自增 ID,客户无需关心。
-        ///
-        /// The system auto-incremented ID. You can ignore this field.
+        /// 系统自增 ID,客户无需关心。 The system auto-incremented ID. You can ignore this field.
         ///
         /// Format: `int64`. Wire name: `ContextId`.
         pub context_id: ::std::option::Option<i64>,
-        /// 话务上下文环境。
-        ///
-        /// The call context.
-        ///
-        /// Wire name: `CallContext`.
+        /// 话务上下文环境。 The call context. Wire name: `CallContext`.
         pub call_context: ::std::option::Option<super::types::CallContext>,
-        /// 坐席上下文环境。
-        ///
-        /// Agent context environment (SDK 2.35.0 comment).
-        ///
-        /// Wire name: `UserContext`.
+        /// 坐席上下文环境。 Agent context environment (SDK 2.35.0 comment). Wire name: `UserContext`.
         pub user_context: ::std::option::Option<super::types::UserContext>,
-        /// Session context environment.
-        ///
-        /// Wire name: `ChatContexts`.
+        /// Session context environment. Wire name: `ChatContexts`.
         pub chat_contexts: ::std::option::Option<
             ::std::vec::Vec<super::types::ChatContext>,
         >,
@@ -1071,18 +1019,12 @@ pub mod testing {
 ///
 /// Source: <https://help.aliyun.com/zh/ccs/developer-reference/api-ccc-2020-07-01-answercall>
 pub mod answer_call {
-    use ::switchboard_runtime::bytes::Bytes;
-    use ::switchboard_runtime::error::BuildError;
     #[allow(unused_imports)]
-    use ::switchboard_runtime::wire::ToJson as _;
-    /// The endpoint's id.
-    pub const ID: &str = "answer_call";
-    /// HTTP method.
-    pub const METHOD: &str = "POST";
-    /// Path template under the base URL.
-    pub const PATH: &str = "/";
-    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
-    pub const IDEMPOTENT: bool = false;
+    use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response, endpoint { id : "answer_call", method :
+        "POST", path : "/", idempotent : false, }
+    );
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
@@ -1121,113 +1063,23 @@ pub mod answer_call {
     #[derive(Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub struct Request {
-        /// 实例 ID。
-        ///
-        /// The instance ID.
-        ///
-        /// Example: `ccc-test`. Wire name: `InstanceId`.
+        /// 实例 ID。 The instance ID. Example: `ccc-test`. Wire name: `InstanceId`.
         pub instance_id: String,
-        /// 坐席 ID。
-        ///
-        /// The agent ID.
-        ///
-        /// Example: `agent@ccc-test`. Wire name: `UserId`.
+        /// 坐席 ID。 The agent ID. Example: `agent@ccc-test`. Wire name: `UserId`.
         pub user_id: Option<String>,
-        /// 设备 ID,无意义,可以随便填写。
-        ///
-        /// The device ID. This parameter is meaningless and can be filled with any value.
+        /// 设备 ID,无意义,可以随便填写。 The device ID. This parameter is meaningless and can be filled with any value.
         ///
         /// Example: `device`. Wire name: `DeviceId`.
         pub device_id: Option<String>,
-        /// 通话 ID。
-        ///
-        /// The call ID.
-        ///
-        /// Example: `job-65382141036853491`. Wire name: `JobId`.
+        /// 通话 ID。 The call ID. Example: `job-65382141036853491`. Wire name: `JobId`.
         pub job_id: String,
     }
     impl Request {
-        /// A builder; `build` checks required values and documented constraints.
-        #[inline]
-        pub fn builder() -> RequestBuilder {
-            RequestBuilder::default()
-        }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
             Ok(())
         }
-    }
-    /// Builds a [`Request`].
-    #[derive(Clone, Debug, Default)]
-    pub struct RequestBuilder {
-        instance_id: Option<String>,
-        user_id: Option<String>,
-        device_id: Option<String>,
-        job_id: Option<String>,
-    }
-    impl RequestBuilder {
-        /// 实例 ID。
-        ///
-        /// The instance ID.
-        ///
-        /// Required: `build` fails without it.
-        pub fn instance_id(mut self, value: impl Into<String>) -> Self {
-            self.instance_id = Some(value.into());
-            self
-        }
-        /// 坐席 ID。
-        ///
-        /// The agent ID.
-        ///
-        /// Optional.
-        pub fn user_id(mut self, value: impl Into<String>) -> Self {
-            self.user_id = Some(value.into());
-            self
-        }
-        /// 设备 ID,无意义,可以随便填写。
-        ///
-        /// The device ID. This parameter is meaningless and can be filled with any value.
-        ///
-        /// Optional.
-        pub fn device_id(mut self, value: impl Into<String>) -> Self {
-            self.device_id = Some(value.into());
-            self
-        }
-        /// 通话 ID。
-        ///
-        /// The call ID.
-        ///
-        /// Required: `build` fails without it.
-        pub fn job_id(mut self, value: impl Into<String>) -> Self {
-            self.job_id = Some(value.into());
-            self
-        }
-        /// The request, once every required value is set and every constraint holds.
-        #[inline]
-        pub fn build(self) -> Result<Request, BuildError> {
-            let request = Request {
-                instance_id: BuildError::require(self.instance_id, "InstanceId")?,
-                user_id: self.user_id,
-                device_id: self.device_id,
-                job_id: BuildError::require(self.job_id, "JobId")?,
-            };
-            request.validate()?;
-            Ok(request)
-        }
-        /// Builds the request and calls it with `client` in one step (a build error is
-        /// the call's `Error::Build`); the future owns a clone of the client.
-        #[inline]
-        pub fn send(
-            self,
-            client: &super::Client,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<Output, Error>,
-        > + Send + 'static {
-            client.core.call_built(self.build())
-        }
-    }
-    impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
         /// Sans-IO: usable without any async runtime.
         #[inline]
@@ -1244,27 +1096,26 @@ pub mod answer_call {
             parts.path("/");
             parts.query("Action", "AnswerCall");
             parts.query("Version", "2020-07-01");
-            {
-                let value = &self.instance_id;
-                parts.query("InstanceId", value.as_str());
-            }
+            parts.query("InstanceId", self.instance_id.as_str());
             if let Some(value) = &self.user_id {
                 parts.query("UserId", value.as_str());
             }
             if let Some(value) = &self.device_id {
                 parts.query("DeviceId", value.as_str());
             }
-            {
-                let value = &self.job_id;
-                parts.query("JobId", value.as_str());
-            }
+            parts.query("JobId", self.job_id.as_str());
             parts.finish()
         }
     }
-    ::switchboard_runtime::operation!(
-        Request => Output, Error, parse_response,
-        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
-        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
+    ::switchboard_runtime::request_builder!(
+        RequestBuilder => Request { #[doc =
+        " 实例 ID。 The instance ID. Required: `build` fails without it."] instance_id
+        : String = required("InstanceId"), #[doc =
+        " 坐席 ID。 The agent ID. Optional."] user_id : String = optional, #[doc =
+        " 设备 ID,无意义,可以随便填写。 The device ID. This parameter is meaningless and can be filled with any value."]
+        #[doc = " "] #[doc = " Optional."] device_id : String = optional, #[doc =
+        " 通话 ID。 The call ID. Required: `build` fails without it."] job_id : String
+        = required("JobId") }
     );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
@@ -1297,23 +1148,13 @@ pub mod answer_call {
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {
-        /// 系统自增 ID,客户无需关心。
-        ///
-        /// System auto-increment ID; customers need not care about it.
+        /// 系统自增 ID,客户无需关心。 System auto-increment ID; customers need not care about it.
         ///
         /// Format: `int64`. Example: `123456`. Wire name: `ContextId`.
         pub context_id: Option<i64>,
-        /// 话务上下文环境。
-        ///
-        /// Call context.
-        ///
-        /// Wire name: `CallContext`.
+        /// 话务上下文环境。 Call context. Wire name: `CallContext`.
         pub call_context: Option<super::types::CallContext>,
-        /// 坐席上下文环境。
-        ///
-        /// Agent (user) context.
-        ///
-        /// Wire name: `UserContext`.
+        /// 坐席上下文环境。 Agent (user) context. Wire name: `UserContext`.
         pub user_context: Option<super::types::UserContext>,
         /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
         pub envelope: Option<super::ResponseEnvelope>,
@@ -1322,44 +1163,19 @@ pub mod answer_call {
         Output { optional context_id = "ContextId", optional call_context =
         "CallContext", optional user_context = "UserContext", skip envelope = "" }
     );
-    /// Why a call of this endpoint failed: one variant per documented code, then the
-    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
-    #[derive(Debug)]
-    #[non_exhaustive]
-    pub enum Error {
-        /// `NotExists.ChannelId` (HTTP 404): The specified channel %s does not exist in call %s.
-        ///
-        /// 通话中不存在指定的Channel信息。
-        ///
-        /// The specified channel does not exist in the call.
-        NotExistsChannelId(::switchboard_runtime::response::ApiError),
-        /// `NotExists.InstanceId` (HTTP 404): The specified instance %s does not exist.
-        ///
-        /// 指定的呼叫中心实例不存在。
-        ///
-        /// The specified contact center instance does not exist.
-        NotExistsInstanceId(::switchboard_runtime::response::ApiError),
-        /// `NotExists.JobId` (HTTP 404): The call %s does not exist.
-        ///
-        /// 指定的通话信息不存在。
-        ///
-        /// The specified call does not exist.
-        NotExistsJobId(::switchboard_runtime::response::ApiError),
-        /// A service-wide documented code that the endpoint's page does not list.
-        Service(::switchboard_runtime::response::ApiError),
-        /// A code or HTTP status the documentation does not list; the raw response is kept.
-        Undocumented(::switchboard_runtime::response::ApiError),
-        /// The response body could not be decoded; the raw response is kept.
-        Decode(::switchboard_runtime::response::DecodeError),
-        /// The request broke a documented constraint and was not sent.
-        Build(BuildError),
-        /// The request could not be sent (transport or credentials).
-        Send(::switchboard_runtime::auth::SendError),
-    }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { "NotExists.ChannelId" =>
-        NotExistsChannelId, "NotExists.InstanceId" => NotExistsInstanceId,
-        "NotExists.JobId" => NotExistsJobId }
+        enum Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { #[doc =
+        " `NotExists.ChannelId` (HTTP 404): The specified channel %s does not exist in call %s."]
+        #[doc = " "] #[doc = " 通话中不存在指定的Channel信息。"] #[doc = " "]
+        #[doc = " The specified channel does not exist in the call."]
+        "NotExists.ChannelId" => NotExistsChannelId, #[doc =
+        " `NotExists.InstanceId` (HTTP 404): The specified instance %s does not exist."]
+        #[doc = " "] #[doc = " 指定的呼叫中心实例不存在。"] #[doc = " "]
+        #[doc = " The specified contact center instance does not exist."]
+        "NotExists.InstanceId" => NotExistsInstanceId, #[doc =
+        " `NotExists.JobId` (HTTP 404): The call %s does not exist."] #[doc = " "] #[doc
+        = " 指定的通话信息不存在。"] #[doc = " "] #[doc =
+        " The specified call does not exist."] "NotExists.JobId" => NotExistsJobId }
     );
 }
 #[rustfmt::skip]
@@ -1380,18 +1196,12 @@ pub mod answer_call {
 ///
 /// Source: <https://help.aliyun.com/zh/ccs/developer-reference/api-ccc-2020-07-01-bargeincall>
 pub mod barge_in_call {
-    use ::switchboard_runtime::bytes::Bytes;
-    use ::switchboard_runtime::error::BuildError;
     #[allow(unused_imports)]
-    use ::switchboard_runtime::wire::ToJson as _;
-    /// The endpoint's id.
-    pub const ID: &str = "barge_in_call";
-    /// HTTP method.
-    pub const METHOD: &str = "POST";
-    /// Path template under the base URL.
-    pub const PATH: &str = "/";
-    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
-    pub const IDEMPOTENT: bool = false;
+    use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response, endpoint { id : "barge_in_call", method
+        : "POST", path : "/", idempotent : false, }
+    );
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
@@ -1430,35 +1240,17 @@ pub mod barge_in_call {
     #[derive(Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub struct Request {
-        /// 实例 ID。
-        ///
-        /// Instance ID.
-        ///
-        /// Example: `ccc-test`. Wire name: `InstanceId`.
+        /// 实例 ID。 Instance ID. Example: `ccc-test`. Wire name: `InstanceId`.
         pub instance_id: String,
-        /// 发起强插的坐席 ID。
-        ///
-        /// The agent ID that initiates the barge-in.
-        ///
-        /// Example: `agent@ccc-test`. Wire name: `UserId`.
+        /// 发起强插的坐席 ID。 The agent ID that initiates the barge-in. Example: `agent@ccc-test`. Wire name: `UserId`.
         pub user_id: Option<String>,
-        /// 设备 ID,无意义,可以随便填写。
-        ///
-        /// Device ID. This parameter is meaningless and can be filled with any value.
+        /// 设备 ID,无意义,可以随便填写。 Device ID. This parameter is meaningless and can be filled with any value.
         ///
         /// Example: `device`. Wire name: `DeviceId`.
         pub device_id: Option<String>,
-        /// 通话 ID。
-        ///
-        /// The call ID.
-        ///
-        /// Example: `job-6538214103685****`. Wire name: `JobId`.
+        /// 通话 ID。 The call ID. Example: `job-6538214103685****`. Wire name: `JobId`.
         pub job_id: String,
-        /// 被强插的座席 ID。
-        ///
-        /// The agent ID being barged in on.
-        ///
-        /// Example: `agent2@ccc-test`. Wire name: `BargedUserId`.
+        /// 被强插的座席 ID。 The agent ID being barged in on. Example: `agent2@ccc-test`. Wire name: `BargedUserId`.
         pub barged_user_id: String,
         /// 强插超时时间,经过指定的时间强插仍未成功,则取消强插,正常情况下,强插操作会马上成功,设置超时时间是为了防止异常发生,此字段选填,默认 30,单位秒。
         ///
@@ -1468,112 +1260,11 @@ pub mod barge_in_call {
         pub timeout_seconds: Option<i32>,
     }
     impl Request {
-        /// A builder; `build` checks required values and documented constraints.
-        #[inline]
-        pub fn builder() -> RequestBuilder {
-            RequestBuilder::default()
-        }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
             Ok(())
         }
-    }
-    /// Builds a [`Request`].
-    #[derive(Clone, Debug, Default)]
-    pub struct RequestBuilder {
-        instance_id: Option<String>,
-        user_id: Option<String>,
-        device_id: Option<String>,
-        job_id: Option<String>,
-        barged_user_id: Option<String>,
-        timeout_seconds: Option<i32>,
-    }
-    impl RequestBuilder {
-        /// 实例 ID。
-        ///
-        /// Instance ID.
-        ///
-        /// Required: `build` fails without it.
-        pub fn instance_id(mut self, value: impl Into<String>) -> Self {
-            self.instance_id = Some(value.into());
-            self
-        }
-        /// 发起强插的坐席 ID。
-        ///
-        /// The agent ID that initiates the barge-in.
-        ///
-        /// Optional.
-        pub fn user_id(mut self, value: impl Into<String>) -> Self {
-            self.user_id = Some(value.into());
-            self
-        }
-        /// 设备 ID,无意义,可以随便填写。
-        ///
-        /// Device ID. This parameter is meaningless and can be filled with any value.
-        ///
-        /// Optional.
-        pub fn device_id(mut self, value: impl Into<String>) -> Self {
-            self.device_id = Some(value.into());
-            self
-        }
-        /// 通话 ID。
-        ///
-        /// The call ID.
-        ///
-        /// Required: `build` fails without it.
-        pub fn job_id(mut self, value: impl Into<String>) -> Self {
-            self.job_id = Some(value.into());
-            self
-        }
-        /// 被强插的座席 ID。
-        ///
-        /// The agent ID being barged in on.
-        ///
-        /// Required: `build` fails without it.
-        pub fn barged_user_id(mut self, value: impl Into<String>) -> Self {
-            self.barged_user_id = Some(value.into());
-            self
-        }
-        /// 强插超时时间,经过指定的时间强插仍未成功,则取消强插,正常情况下,强插操作会马上成功,设置超时时间是为了防止异常发生,此字段选填,默认 30,单位秒。
-        ///
-        /// Barge-in timeout in seconds: if the barge-in has not succeeded within it, it is cancelled. Normally it succeeds at once; the timeout guards against anomalies. Optional; 30 by default.
-        ///
-        /// Optional. Format: `int32`.
-        pub fn timeout_seconds(mut self, value: impl Into<i32>) -> Self {
-            self.timeout_seconds = Some(value.into());
-            self
-        }
-        /// The request, once every required value is set and every constraint holds.
-        #[inline]
-        pub fn build(self) -> Result<Request, BuildError> {
-            let request = Request {
-                instance_id: BuildError::require(self.instance_id, "InstanceId")?,
-                user_id: self.user_id,
-                device_id: self.device_id,
-                job_id: BuildError::require(self.job_id, "JobId")?,
-                barged_user_id: BuildError::require(
-                    self.barged_user_id,
-                    "BargedUserId",
-                )?,
-                timeout_seconds: self.timeout_seconds,
-            };
-            request.validate()?;
-            Ok(request)
-        }
-        /// Builds the request and calls it with `client` in one step (a build error is
-        /// the call's `Error::Build`); the future owns a clone of the client.
-        #[inline]
-        pub fn send(
-            self,
-            client: &super::Client,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<Output, Error>,
-        > + Send + 'static {
-            client.core.call_built(self.build())
-        }
-    }
-    impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
         /// Sans-IO: usable without any async runtime.
         #[inline]
@@ -1590,34 +1281,38 @@ pub mod barge_in_call {
             parts.path("/");
             parts.query("Action", "BargeInCall");
             parts.query("Version", "2020-07-01");
-            {
-                let value = &self.instance_id;
-                parts.query("InstanceId", value.as_str());
-            }
+            parts.query("InstanceId", self.instance_id.as_str());
             if let Some(value) = &self.user_id {
                 parts.query("UserId", value.as_str());
             }
             if let Some(value) = &self.device_id {
                 parts.query("DeviceId", value.as_str());
             }
-            {
-                let value = &self.job_id;
-                parts.query("JobId", value.as_str());
-            }
-            {
-                let value = &self.barged_user_id;
-                parts.query("BargedUserId", value.as_str());
-            }
+            parts.query("JobId", self.job_id.as_str());
+            parts.query("BargedUserId", self.barged_user_id.as_str());
             if let Some(value) = &self.timeout_seconds {
                 parts.query("TimeoutSeconds", value.to_string().as_str());
             }
             parts.finish()
         }
     }
-    ::switchboard_runtime::operation!(
-        Request => Output, Error, parse_response,
-        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
-        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
+    ::switchboard_runtime::request_builder!(
+        RequestBuilder => Request { #[doc =
+        " 实例 ID。 Instance ID. Required: `build` fails without it."] instance_id :
+        String = required("InstanceId"), #[doc =
+        " 发起强插的坐席 ID。 The agent ID that initiates the barge-in. Optional."]
+        user_id : String = optional, #[doc =
+        " 设备 ID,无意义,可以随便填写。 Device ID. This parameter is meaningless and can be filled with any value."]
+        #[doc = " "] #[doc = " Optional."] device_id : String = optional, #[doc =
+        " 通话 ID。 The call ID. Required: `build` fails without it."] job_id : String
+        = required("JobId"), #[doc =
+        " 被强插的座席 ID。 The agent ID being barged in on. Required: `build` fails without it."]
+        barged_user_id : String = required("BargedUserId"), #[doc =
+        " 强插超时时间,经过指定的时间强插仍未成功,则取消强插,正常情况下,强插操作会马上成功,设置超时时间是为了防止异常发生,此字段选填,默认 30,单位秒。"]
+        #[doc = " "] #[doc =
+        " Barge-in timeout in seconds: if the barge-in has not succeeded within it, it is cancelled. Normally it succeeds at once; the timeout guards against anomalies. Optional; 30 by default."]
+        #[doc = " "] #[doc = " Optional. Format: `int32`."] timeout_seconds : i32 =
+        optional }
     );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
@@ -1650,17 +1345,9 @@ pub mod barge_in_call {
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {
-        /// 话务上下文环境。
-        ///
-        /// Call context.
-        ///
-        /// Wire name: `CallContext`.
+        /// 话务上下文环境。 Call context. Wire name: `CallContext`.
         pub call_context: Option<super::types::CallContext>,
-        /// 坐席上下文环境。
-        ///
-        /// Agent (user) context.
-        ///
-        /// Wire name: `UserContext`.
+        /// 坐席上下文环境。 Agent (user) context. Wire name: `UserContext`.
         pub user_context: Option<super::types::UserContext>,
         /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
         pub envelope: Option<super::ResponseEnvelope>,
@@ -1669,44 +1356,20 @@ pub mod barge_in_call {
         Output { optional call_context = "CallContext", optional user_context =
         "UserContext", skip envelope = "" }
     );
-    /// Why a call of this endpoint failed: one variant per documented code, then the
-    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
-    #[derive(Debug)]
-    #[non_exhaustive]
-    pub enum Error {
-        /// `NotExists.InstanceId` (HTTP 404): The specified instance %s does not exist.
-        ///
-        /// 指定的呼叫中心实例不存在。
-        ///
-        /// The specified contact center instance does not exist.
-        NotExistsInstanceId(::switchboard_runtime::response::ApiError),
-        /// `NotExists.JobId` (HTTP 404): The call %s does not exist.
-        ///
-        /// 指定的通话信息不存在。
-        ///
-        /// The specified call does not exist.
-        NotExistsJobId(::switchboard_runtime::response::ApiError),
-        /// `NotExists.UserId` (HTTP 404): The user %s does not exist in instance %s.
-        ///
-        /// 呼叫中心实例中不存在指定的用户。
-        ///
-        /// The specified user does not exist in the contact center instance.
-        NotExistsUserId(::switchboard_runtime::response::ApiError),
-        /// A service-wide documented code that the endpoint's page does not list.
-        Service(::switchboard_runtime::response::ApiError),
-        /// A code or HTTP status the documentation does not list; the raw response is kept.
-        Undocumented(::switchboard_runtime::response::ApiError),
-        /// The response body could not be decoded; the raw response is kept.
-        Decode(::switchboard_runtime::response::DecodeError),
-        /// The request broke a documented constraint and was not sent.
-        Build(BuildError),
-        /// The request could not be sent (transport or credentials).
-        Send(::switchboard_runtime::auth::SendError),
-    }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { "NotExists.InstanceId" =>
-        NotExistsInstanceId, "NotExists.JobId" => NotExistsJobId, "NotExists.UserId" =>
-        NotExistsUserId }
+        enum Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { #[doc =
+        " `NotExists.InstanceId` (HTTP 404): The specified instance %s does not exist."]
+        #[doc = " "] #[doc = " 指定的呼叫中心实例不存在。"] #[doc = " "]
+        #[doc = " The specified contact center instance does not exist."]
+        "NotExists.InstanceId" => NotExistsInstanceId, #[doc =
+        " `NotExists.JobId` (HTTP 404): The call %s does not exist."] #[doc = " "] #[doc
+        = " 指定的通话信息不存在。"] #[doc = " "] #[doc =
+        " The specified call does not exist."] "NotExists.JobId" => NotExistsJobId, #[doc
+        = " `NotExists.UserId` (HTTP 404): The user %s does not exist in instance %s."]
+        #[doc = " "] #[doc = " 呼叫中心实例中不存在指定的用户。"] #[doc =
+        " "] #[doc =
+        " The specified user does not exist in the contact center instance."]
+        "NotExists.UserId" => NotExistsUserId }
     );
 }
 #[rustfmt::skip]
@@ -1730,18 +1393,12 @@ pub mod barge_in_call {
 ///
 /// Source: <https://help.aliyun.com/zh/ccs/developer-reference/api-ccc-2020-07-01-blindtransfer>
 pub mod blind_transfer {
-    use ::switchboard_runtime::bytes::Bytes;
-    use ::switchboard_runtime::error::BuildError;
     #[allow(unused_imports)]
-    use ::switchboard_runtime::wire::ToJson as _;
-    /// The endpoint's id.
-    pub const ID: &str = "blind_transfer";
-    /// HTTP method.
-    pub const METHOD: &str = "POST";
-    /// Path template under the base URL.
-    pub const PATH: &str = "/";
-    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
-    pub const IDEMPOTENT: bool = false;
+    use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response, endpoint { id : "blind_transfer",
+        method : "POST", path : "/", idempotent : false, }
+    );
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
@@ -1769,21 +1426,13 @@ pub mod blind_transfer {
     #[derive(Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub struct Request {
-        /// 实例 ID。
-        ///
-        /// Instance ID.
-        ///
-        /// Example: `ccc-test`. Wire name: `InstanceId`.
+        /// 实例 ID。 Instance ID. Example: `ccc-test`. Wire name: `InstanceId`.
         pub instance_id: String,
-        /// 发起直接转接的坐席 ID。
-        ///
-        /// The agent ID that initiates the direct transfer.
+        /// 发起直接转接的坐席 ID。 The agent ID that initiates the direct transfer.
         ///
         /// Example: `agent@ccc-test`. Wire name: `UserId`.
         pub user_id: Option<String>,
-        /// 设备 ID,无意义,可以随便填写。
-        ///
-        /// Device ID. This parameter is meaningless and can be filled with any value.
+        /// 设备 ID,无意义,可以随便填写。 Device ID. This parameter is meaningless and can be filled with any value.
         ///
         /// Example: `ACC-YUNBS-1.0.10-****`. Wire name: `DeviceId`.
         pub device_id: Option<String>,
@@ -1793,9 +1442,7 @@ pub mod blind_transfer {
         ///
         /// Example: `08314325****`. Wire name: `Transferor`.
         pub transferor: Option<String>,
-        /// 被转接方,可以是坐席 ID 或技能组 ID。
-        ///
-        /// The transferee, which can be an agent ID or a skill group ID.
+        /// 被转接方,可以是坐席 ID 或技能组 ID。 The transferee, which can be an agent ID or a skill group ID.
         ///
         /// Example: `agent@ccc-test`. Wire name: `Transferee`.
         pub transferee: String,
@@ -1805,11 +1452,7 @@ pub mod blind_transfer {
         ///
         /// Format: `int32`. Default: `30`. Example: `60`. Wire name: `TimeoutSeconds`.
         pub timeout_seconds: Option<i32>,
-        /// 通话 ID。
-        ///
-        /// The call ID.
-        ///
-        /// Example: `job-6538214103685****`. Wire name: `JobId`.
+        /// 通话 ID。 The call ID. Example: `job-6538214103685****`. Wire name: `JobId`.
         pub job_id: String,
         /// 转接到技能组队列时的排队优先级,取值范围 0-9,0 优先级最高,9 最低。
         ///
@@ -1817,9 +1460,7 @@ pub mod blind_transfer {
         ///
         /// Range: 0 to 9. Format: `int32`. Example: `5`. Wire name: `CallPriority`.
         pub call_priority: Option<i32>,
-        /// 转接到技能组队列时的座席分配策略名称。
-        ///
-        /// Name of the agent assignment strategy when transferring to a skill group queue.
+        /// 转接到技能组队列时的座席分配策略名称。 Name of the agent assignment strategy when transferring to a skill group queue.
         ///
         /// Unconfirmed: The page's example column lists the names "MOST_IDLE,MOST_SKILLED,MOST_ACQUAINTED,CUSTOMIZED等" (等 = "etc."), so the list is not exhaustive; their meanings are not documented here.
         ///
@@ -1877,11 +1518,6 @@ pub mod blind_transfer {
         pub skill_group_id: Option<String>,
     }
     impl Request {
-        /// A builder; `build` checks required values and documented constraints.
-        #[inline]
-        pub fn builder() -> RequestBuilder {
-            RequestBuilder::default()
-        }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
@@ -1895,219 +1531,6 @@ pub mod blind_transfer {
             }
             Ok(())
         }
-    }
-    /// Builds a [`Request`].
-    #[derive(Clone, Debug, Default)]
-    pub struct RequestBuilder {
-        instance_id: Option<String>,
-        user_id: Option<String>,
-        device_id: Option<String>,
-        transferor: Option<String>,
-        transferee: Option<String>,
-        timeout_seconds: Option<i32>,
-        job_id: Option<String>,
-        call_priority: Option<i32>,
-        strategy_name: Option<BlindTransferStrategyName>,
-        strategy_params: Option<String>,
-        transferee_type: Option<BlindTransferTransfereeType>,
-        contact_flow_variables: Option<String>,
-        routing_type: Option<BlindTransferRoutingType>,
-        tags: Option<String>,
-        queuing_timeout_seconds: Option<i64>,
-        queuing_overflow_threshold: Option<i64>,
-        skill_group_id: Option<String>,
-    }
-    impl RequestBuilder {
-        /// 实例 ID。
-        ///
-        /// Instance ID.
-        ///
-        /// Required: `build` fails without it.
-        pub fn instance_id(mut self, value: impl Into<String>) -> Self {
-            self.instance_id = Some(value.into());
-            self
-        }
-        /// 发起直接转接的坐席 ID。
-        ///
-        /// The agent ID that initiates the direct transfer.
-        ///
-        /// Optional.
-        pub fn user_id(mut self, value: impl Into<String>) -> Self {
-            self.user_id = Some(value.into());
-            self
-        }
-        /// 设备 ID,无意义,可以随便填写。
-        ///
-        /// Device ID. This parameter is meaningless and can be filled with any value.
-        ///
-        /// Optional.
-        pub fn device_id(mut self, value: impl Into<String>) -> Self {
-            self.device_id = Some(value.into());
-            self
-        }
-        /// 转接发起方,当场景是直接转接到外部号码时,用此参数指定的号码作为主叫,转内部坐席或技能组时,此参数无效,发起方由 UserId 指定。
-        ///
-        /// The transfer initiator. When transferring to an external number, the number given here is used as the caller; when transferring to an internal agent or skill group this parameter is invalid and the initiator is given by UserId.
-        ///
-        /// Optional.
-        pub fn transferor(mut self, value: impl Into<String>) -> Self {
-            self.transferor = Some(value.into());
-            self
-        }
-        /// 被转接方,可以是坐席 ID 或技能组 ID。
-        ///
-        /// The transferee, which can be an agent ID or a skill group ID.
-        ///
-        /// Required: `build` fails without it.
-        pub fn transferee(mut self, value: impl Into<String>) -> Self {
-            self.transferee = Some(value.into());
-            self
-        }
-        /// 直接转接超时时间,超过指定时间被转接方没有接起通话,则挂断通话,此字段选填,默认 30,单位秒。
-        ///
-        /// Timeout of the direct transfer in seconds: if the transferee does not answer within it, the call is hung up. Optional; 30 by default.
-        ///
-        /// Optional. Format: `int32`.
-        pub fn timeout_seconds(mut self, value: impl Into<i32>) -> Self {
-            self.timeout_seconds = Some(value.into());
-            self
-        }
-        /// 通话 ID。
-        ///
-        /// The call ID.
-        ///
-        /// Required: `build` fails without it.
-        pub fn job_id(mut self, value: impl Into<String>) -> Self {
-            self.job_id = Some(value.into());
-            self
-        }
-        /// 转接到技能组队列时的排队优先级,取值范围 0-9,0 优先级最高,9 最低。
-        ///
-        /// Queuing priority when transferring to a skill group queue: 0-9, 0 is the highest and 9 the lowest.
-        ///
-        /// Optional. Range: 0 to 9. Format: `int32`.
-        pub fn call_priority(mut self, value: impl Into<i32>) -> Self {
-            self.call_priority = Some(value.into());
-            self
-        }
-        /// 转接到技能组队列时的座席分配策略名称。
-        ///
-        /// Name of the agent assignment strategy when transferring to a skill group queue.
-        ///
-        /// Optional.
-        pub fn strategy_name(
-            mut self,
-            value: impl Into<BlindTransferStrategyName>,
-        ) -> Self {
-            self.strategy_name = Some(value.into());
-            self
-        }
-        /// 转接到技能组队列时的座席分配策略参数。
-        ///
-        /// Parameters of the agent assignment strategy when transferring to a skill group queue.
-        ///
-        /// Optional.
-        pub fn strategy_params(mut self, value: impl Into<String>) -> Self {
-            self.strategy_params = Some(value.into());
-            self
-        }
-        /// 转接目的类型,可选值为 AGENT,SKILL_GROUP,IVR 和 EXTERNAL_NUMBER。如果此参数不传,则系统会根据转接的目标号码的格式进行判断,如果发现有判不准确的情况,则需要指定此参数。
-        ///
-        /// Destination type of the transfer: AGENT, SKILL_GROUP, IVR or EXTERNAL_NUMBER. If absent, the system infers it from the format of the target; if it infers wrongly, specify it.
-        ///
-        /// Optional.
-        pub fn transferee_type(
-            mut self,
-            value: impl Into<BlindTransferTransfereeType>,
-        ) -> Self {
-            self.transferee_type = Some(value.into());
-            self
-        }
-        /// 传递给联系流的变量,选填,这里配置的变量,可以在 IVR 流程中拿到并使用,格式为 JSON 字符串格式的键值对集合。
-        ///
-        /// Variables passed to the contact flow (optional); they can be read and used in the IVR flow. A set of key-value pairs as a JSON string.
-        ///
-        /// Optional.
-        pub fn contact_flow_variables(mut self, value: impl Into<String>) -> Self {
-            self.contact_flow_variables = Some(value.into());
-            self
-        }
-        /// The call routing type. Valid values are Automatic or Manual. If this parameter is empty, the system defaults to Automatic routing, which is also the current default behavior of the system. When Manual routing is selected, you must invoke APIs such as ClaimCall to assign the call to a specific agent.
-        ///
-        /// Optional.
-        pub fn routing_type(
-            mut self,
-            value: impl Into<BlindTransferRoutingType>,
-        ) -> Self {
-            self.routing_type = Some(value.into());
-            self
-        }
-        /// Ingest endpoint data, primarily used for extension purposes. Regular users do not need to concern themselves with this field.
-        ///
-        /// Optional.
-        pub fn tags(mut self, value: impl Into<String>) -> Self {
-            self.tags = Some(value.into());
-            self
-        }
-        /// The queuing timeout duration in seconds when the transfer target is a skill group queue.
-        ///
-        /// Optional. Format: `int64`.
-        pub fn queuing_timeout_seconds(mut self, value: impl Into<i64>) -> Self {
-            self.queuing_timeout_seconds = Some(value.into());
-            self
-        }
-        /// The queuing overflow threshold when the transfer target is a skill group queue. The default value is 0, which means no overflow occurs.
-        ///
-        /// Optional. Format: `int64`.
-        pub fn queuing_overflow_threshold(mut self, value: impl Into<i64>) -> Self {
-            self.queuing_overflow_threshold = Some(value.into());
-            self
-        }
-        /// Skill group ID.
-        ///
-        /// Optional.
-        pub fn skill_group_id(mut self, value: impl Into<String>) -> Self {
-            self.skill_group_id = Some(value.into());
-            self
-        }
-        /// The request, once every required value is set and every constraint holds.
-        #[inline]
-        pub fn build(self) -> Result<Request, BuildError> {
-            let request = Request {
-                instance_id: BuildError::require(self.instance_id, "InstanceId")?,
-                user_id: self.user_id,
-                device_id: self.device_id,
-                transferor: self.transferor,
-                transferee: BuildError::require(self.transferee, "Transferee")?,
-                timeout_seconds: self.timeout_seconds,
-                job_id: BuildError::require(self.job_id, "JobId")?,
-                call_priority: self.call_priority,
-                strategy_name: self.strategy_name,
-                strategy_params: self.strategy_params,
-                transferee_type: self.transferee_type,
-                contact_flow_variables: self.contact_flow_variables,
-                routing_type: self.routing_type,
-                tags: self.tags,
-                queuing_timeout_seconds: self.queuing_timeout_seconds,
-                queuing_overflow_threshold: self.queuing_overflow_threshold,
-                skill_group_id: self.skill_group_id,
-            };
-            request.validate()?;
-            Ok(request)
-        }
-        /// Builds the request and calls it with `client` in one step (a build error is
-        /// the call's `Error::Build`); the future owns a clone of the client.
-        #[inline]
-        pub fn send(
-            self,
-            client: &super::Client,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<Output, Error>,
-        > + Send + 'static {
-            client.core.call_built(self.build())
-        }
-    }
-    impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
         /// Sans-IO: usable without any async runtime.
         #[inline]
@@ -2124,10 +1547,7 @@ pub mod blind_transfer {
             parts.path("/");
             parts.query("Action", "BlindTransfer");
             parts.query("Version", "2020-07-01");
-            {
-                let value = &self.instance_id;
-                parts.query("InstanceId", value.as_str());
-            }
+            parts.query("InstanceId", self.instance_id.as_str());
             if let Some(value) = &self.user_id {
                 parts.query("UserId", value.as_str());
             }
@@ -2137,17 +1557,11 @@ pub mod blind_transfer {
             if let Some(value) = &self.transferor {
                 parts.query("Transferor", value.as_str());
             }
-            {
-                let value = &self.transferee;
-                parts.query("Transferee", value.as_str());
-            }
+            parts.query("Transferee", self.transferee.as_str());
             if let Some(value) = &self.timeout_seconds {
                 parts.query("TimeoutSeconds", value.to_string().as_str());
             }
-            {
-                let value = &self.job_id;
-                parts.query("JobId", value.as_str());
-            }
+            parts.query("JobId", self.job_id.as_str());
             if let Some(value) = &self.call_priority {
                 parts.query("CallPriority", value.to_string().as_str());
             }
@@ -2181,10 +1595,61 @@ pub mod blind_transfer {
             parts.finish()
         }
     }
-    ::switchboard_runtime::operation!(
-        Request => Output, Error, parse_response,
-        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
-        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
+    ::switchboard_runtime::request_builder!(
+        RequestBuilder => Request { #[doc =
+        " 实例 ID。 Instance ID. Required: `build` fails without it."] instance_id :
+        String = required("InstanceId"), #[doc =
+        " 发起直接转接的坐席 ID。 The agent ID that initiates the direct transfer. Optional."]
+        user_id : String = optional, #[doc =
+        " 设备 ID,无意义,可以随便填写。 Device ID. This parameter is meaningless and can be filled with any value."]
+        #[doc = " "] #[doc = " Optional."] device_id : String = optional, #[doc =
+        " 转接发起方,当场景是直接转接到外部号码时,用此参数指定的号码作为主叫,转内部坐席或技能组时,此参数无效,发起方由 UserId 指定。"]
+        #[doc = " "] #[doc =
+        " The transfer initiator. When transferring to an external number, the number given here is used as the caller; when transferring to an internal agent or skill group this parameter is invalid and the initiator is given by UserId."]
+        #[doc = " "] #[doc = " Optional."] transferor : String = optional, #[doc =
+        " 被转接方,可以是坐席 ID 或技能组 ID。 The transferee, which can be an agent ID or a skill group ID."]
+        #[doc = " "] #[doc = " Required: `build` fails without it."] transferee : String
+        = required("Transferee"), #[doc =
+        " 直接转接超时时间,超过指定时间被转接方没有接起通话,则挂断通话,此字段选填,默认 30,单位秒。"]
+        #[doc = " "] #[doc =
+        " Timeout of the direct transfer in seconds: if the transferee does not answer within it, the call is hung up. Optional; 30 by default."]
+        #[doc = " "] #[doc = " Optional. Format: `int32`."] timeout_seconds : i32 =
+        optional, #[doc =
+        " 通话 ID。 The call ID. Required: `build` fails without it."] job_id : String
+        = required("JobId"), #[doc =
+        " 转接到技能组队列时的排队优先级,取值范围 0-9,0 优先级最高,9 最低。"]
+        #[doc = " "] #[doc =
+        " Queuing priority when transferring to a skill group queue: 0-9, 0 is the highest and 9 the lowest."]
+        #[doc = " "] #[doc = " Optional. Range: 0 to 9. Format: `int32`."] call_priority
+        : i32 = optional, #[doc =
+        " 转接到技能组队列时的座席分配策略名称。 Name of the agent assignment strategy when transferring to a skill group queue."]
+        #[doc = " "] #[doc = " Optional."] strategy_name : BlindTransferStrategyName =
+        optional, #[doc = " 转接到技能组队列时的座席分配策略参数。"]
+        #[doc = " "] #[doc =
+        " Parameters of the agent assignment strategy when transferring to a skill group queue."]
+        #[doc = " "] #[doc = " Optional."] strategy_params : String = optional, #[doc =
+        " 转接目的类型,可选值为 AGENT,SKILL_GROUP,IVR 和 EXTERNAL_NUMBER。如果此参数不传,则系统会根据转接的目标号码的格式进行判断,如果发现有判不准确的情况,则需要指定此参数。"]
+        #[doc = " "] #[doc =
+        " Destination type of the transfer: AGENT, SKILL_GROUP, IVR or EXTERNAL_NUMBER. If absent, the system infers it from the format of the target; if it infers wrongly, specify it."]
+        #[doc = " "] #[doc = " Optional."] transferee_type : BlindTransferTransfereeType
+        = optional, #[doc =
+        " 传递给联系流的变量,选填,这里配置的变量,可以在 IVR 流程中拿到并使用,格式为 JSON 字符串格式的键值对集合。"]
+        #[doc = " "] #[doc =
+        " Variables passed to the contact flow (optional); they can be read and used in the IVR flow. A set of key-value pairs as a JSON string."]
+        #[doc = " "] #[doc = " Optional."] contact_flow_variables : String = optional,
+        #[doc =
+        " The call routing type. Valid values are Automatic or Manual. If this parameter is empty, the system defaults to Automatic routing, which is also the current default behavior of the system. When Manual routing is selected, you must invoke APIs such as ClaimCall to assign the call to a specific agent."]
+        #[doc = " "] #[doc = " Optional."] routing_type : BlindTransferRoutingType =
+        optional, #[doc =
+        " Ingest endpoint data, primarily used for extension purposes. Regular users do not need to concern themselves with this field."]
+        #[doc = " "] #[doc = " Optional."] tags : String = optional, #[doc =
+        " The queuing timeout duration in seconds when the transfer target is a skill group queue."]
+        #[doc = " "] #[doc = " Optional. Format: `int64`."] queuing_timeout_seconds : i64
+        = optional, #[doc =
+        " The queuing overflow threshold when the transfer target is a skill group queue. The default value is 0, which means no overflow occurs."]
+        #[doc = " "] #[doc = " Optional. Format: `int64`."] queuing_overflow_threshold :
+        i64 = optional, #[doc = " Skill group ID. Optional."] skill_group_id : String =
+        optional }
     );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
@@ -2217,23 +1682,13 @@ pub mod blind_transfer {
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {
-        /// 系统自增 ID,客户无需关心。
-        ///
-        /// System auto-increment ID; customers need not care about it.
+        /// 系统自增 ID,客户无需关心。 System auto-increment ID; customers need not care about it.
         ///
         /// Format: `int64`. Example: `123456`. Wire name: `ContextId`.
         pub context_id: Option<i64>,
-        /// 话务上下文环境。
-        ///
-        /// Call context.
-        ///
-        /// Wire name: `CallContext`.
+        /// 话务上下文环境。 Call context. Wire name: `CallContext`.
         pub call_context: Option<super::types::CallContext>,
-        /// 坐席上下文环境。
-        ///
-        /// Agent (user) context.
-        ///
-        /// Wire name: `UserContext`.
+        /// 坐席上下文环境。 Agent (user) context. Wire name: `UserContext`.
         pub user_context: Option<super::types::UserContext>,
         /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
         pub envelope: Option<super::ResponseEnvelope>,
@@ -2242,37 +1697,15 @@ pub mod blind_transfer {
         Output { optional context_id = "ContextId", optional call_context =
         "CallContext", optional user_context = "UserContext", skip envelope = "" }
     );
-    /// Why a call of this endpoint failed: one variant per documented code, then the
-    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
-    #[derive(Debug)]
-    #[non_exhaustive]
-    pub enum Error {
-        /// `NotExists.InstanceId` (HTTP 404): The specified instance %s does not exist.
-        ///
-        /// 指定的呼叫中心实例不存在。
-        ///
-        /// The specified contact center instance does not exist.
-        NotExistsInstanceId(::switchboard_runtime::response::ApiError),
-        /// `NotExists.JobId` (HTTP 404): The call %s does not exist.
-        ///
-        /// 指定的通话信息不存在。
-        ///
-        /// The specified call does not exist.
-        NotExistsJobId(::switchboard_runtime::response::ApiError),
-        /// A service-wide documented code that the endpoint's page does not list.
-        Service(::switchboard_runtime::response::ApiError),
-        /// A code or HTTP status the documentation does not list; the raw response is kept.
-        Undocumented(::switchboard_runtime::response::ApiError),
-        /// The response body could not be decoded; the raw response is kept.
-        Decode(::switchboard_runtime::response::DecodeError),
-        /// The request broke a documented constraint and was not sent.
-        Build(BuildError),
-        /// The request could not be sent (transport or credentials).
-        Send(::switchboard_runtime::auth::SendError),
-    }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { "NotExists.InstanceId" =>
-        NotExistsInstanceId, "NotExists.JobId" => NotExistsJobId }
+        enum Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { #[doc =
+        " `NotExists.InstanceId` (HTTP 404): The specified instance %s does not exist."]
+        #[doc = " "] #[doc = " 指定的呼叫中心实例不存在。"] #[doc = " "]
+        #[doc = " The specified contact center instance does not exist."]
+        "NotExists.InstanceId" => NotExistsInstanceId, #[doc =
+        " `NotExists.JobId` (HTTP 404): The call %s does not exist."] #[doc = " "] #[doc
+        = " 指定的通话信息不存在。"] #[doc = " "] #[doc =
+        " The specified call does not exist."] "NotExists.JobId" => NotExistsJobId }
     );
     /// Documented values; others are kept as received.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -2466,18 +1899,12 @@ pub mod blind_transfer {
 ///
 /// Source: <https://help.aliyun.com/zh/ccs/developer-reference/api-ccc-2020-07-01-cancelattendedtransfer>
 pub mod cancel_attended_transfer {
-    use ::switchboard_runtime::bytes::Bytes;
-    use ::switchboard_runtime::error::BuildError;
     #[allow(unused_imports)]
-    use ::switchboard_runtime::wire::ToJson as _;
-    /// The endpoint's id.
-    pub const ID: &str = "cancel_attended_transfer";
-    /// HTTP method.
-    pub const METHOD: &str = "POST";
-    /// Path template under the base URL.
-    pub const PATH: &str = "/";
-    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
-    pub const IDEMPOTENT: bool = false;
+    use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response, endpoint { id :
+        "cancel_attended_transfer", method : "POST", path : "/", idempotent : false, }
+    );
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
@@ -2516,113 +1943,23 @@ pub mod cancel_attended_transfer {
     #[derive(Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub struct Request {
-        /// 实例 ID。
-        ///
-        /// Instance ID.
-        ///
-        /// Example: `ccc-test`. Wire name: `InstanceId`.
+        /// 实例 ID。 Instance ID. Example: `ccc-test`. Wire name: `InstanceId`.
         pub instance_id: String,
-        /// 坐席 ID。
-        ///
-        /// The agent ID.
-        ///
-        /// Example: `agent@ccc-test`. Wire name: `UserId`.
+        /// 坐席 ID。 The agent ID. Example: `agent@ccc-test`. Wire name: `UserId`.
         pub user_id: Option<String>,
-        /// 设备 ID,无意义,可以随便填写。
-        ///
-        /// The Device ID. This parameter is meaningless and can be filled with any value.
+        /// 设备 ID,无意义,可以随便填写。 The Device ID. This parameter is meaningless and can be filled with any value.
         ///
         /// Example: `device`. Wire name: `DeviceId`.
         pub device_id: Option<String>,
-        /// 通话 ID。
-        ///
-        /// Call ID.
-        ///
-        /// Example: `job-6538214103685****`. Wire name: `JobId`.
+        /// 通话 ID。 Call ID. Example: `job-6538214103685****`. Wire name: `JobId`.
         pub job_id: String,
     }
     impl Request {
-        /// A builder; `build` checks required values and documented constraints.
-        #[inline]
-        pub fn builder() -> RequestBuilder {
-            RequestBuilder::default()
-        }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
             Ok(())
         }
-    }
-    /// Builds a [`Request`].
-    #[derive(Clone, Debug, Default)]
-    pub struct RequestBuilder {
-        instance_id: Option<String>,
-        user_id: Option<String>,
-        device_id: Option<String>,
-        job_id: Option<String>,
-    }
-    impl RequestBuilder {
-        /// 实例 ID。
-        ///
-        /// Instance ID.
-        ///
-        /// Required: `build` fails without it.
-        pub fn instance_id(mut self, value: impl Into<String>) -> Self {
-            self.instance_id = Some(value.into());
-            self
-        }
-        /// 坐席 ID。
-        ///
-        /// The agent ID.
-        ///
-        /// Optional.
-        pub fn user_id(mut self, value: impl Into<String>) -> Self {
-            self.user_id = Some(value.into());
-            self
-        }
-        /// 设备 ID,无意义,可以随便填写。
-        ///
-        /// The Device ID. This parameter is meaningless and can be filled with any value.
-        ///
-        /// Optional.
-        pub fn device_id(mut self, value: impl Into<String>) -> Self {
-            self.device_id = Some(value.into());
-            self
-        }
-        /// 通话 ID。
-        ///
-        /// Call ID.
-        ///
-        /// Required: `build` fails without it.
-        pub fn job_id(mut self, value: impl Into<String>) -> Self {
-            self.job_id = Some(value.into());
-            self
-        }
-        /// The request, once every required value is set and every constraint holds.
-        #[inline]
-        pub fn build(self) -> Result<Request, BuildError> {
-            let request = Request {
-                instance_id: BuildError::require(self.instance_id, "InstanceId")?,
-                user_id: self.user_id,
-                device_id: self.device_id,
-                job_id: BuildError::require(self.job_id, "JobId")?,
-            };
-            request.validate()?;
-            Ok(request)
-        }
-        /// Builds the request and calls it with `client` in one step (a build error is
-        /// the call's `Error::Build`); the future owns a clone of the client.
-        #[inline]
-        pub fn send(
-            self,
-            client: &super::Client,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<Output, Error>,
-        > + Send + 'static {
-            client.core.call_built(self.build())
-        }
-    }
-    impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
         /// Sans-IO: usable without any async runtime.
         #[inline]
@@ -2639,27 +1976,26 @@ pub mod cancel_attended_transfer {
             parts.path("/");
             parts.query("Action", "CancelAttendedTransfer");
             parts.query("Version", "2020-07-01");
-            {
-                let value = &self.instance_id;
-                parts.query("InstanceId", value.as_str());
-            }
+            parts.query("InstanceId", self.instance_id.as_str());
             if let Some(value) = &self.user_id {
                 parts.query("UserId", value.as_str());
             }
             if let Some(value) = &self.device_id {
                 parts.query("DeviceId", value.as_str());
             }
-            {
-                let value = &self.job_id;
-                parts.query("JobId", value.as_str());
-            }
+            parts.query("JobId", self.job_id.as_str());
             parts.finish()
         }
     }
-    ::switchboard_runtime::operation!(
-        Request => Output, Error, parse_response,
-        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
-        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
+    ::switchboard_runtime::request_builder!(
+        RequestBuilder => Request { #[doc =
+        " 实例 ID。 Instance ID. Required: `build` fails without it."] instance_id :
+        String = required("InstanceId"), #[doc = " 坐席 ID。 The agent ID. Optional."]
+        user_id : String = optional, #[doc =
+        " 设备 ID,无意义,可以随便填写。 The Device ID. This parameter is meaningless and can be filled with any value."]
+        #[doc = " "] #[doc = " Optional."] device_id : String = optional, #[doc =
+        " 通话 ID。 Call ID. Required: `build` fails without it."] job_id : String =
+        required("JobId") }
     );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
@@ -2692,23 +2028,13 @@ pub mod cancel_attended_transfer {
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {
-        /// 系统自增 ID,客户无需关心。
-        ///
-        /// System auto-increment ID; customers need not care about it.
+        /// 系统自增 ID,客户无需关心。 System auto-increment ID; customers need not care about it.
         ///
         /// Format: `int64`. Example: `123456`. Wire name: `ContextId`.
         pub context_id: Option<i64>,
-        /// 话务上下文环境。
-        ///
-        /// Call context.
-        ///
-        /// Wire name: `CallContext`.
+        /// 话务上下文环境。 Call context. Wire name: `CallContext`.
         pub call_context: Option<super::types::CallContext>,
-        /// 坐席上下文环境。
-        ///
-        /// Agent (user) context.
-        ///
-        /// Wire name: `UserContext`.
+        /// 坐席上下文环境。 Agent (user) context. Wire name: `UserContext`.
         pub user_context: Option<super::types::UserContext>,
         /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
         pub envelope: Option<super::ResponseEnvelope>,
@@ -2717,44 +2043,19 @@ pub mod cancel_attended_transfer {
         Output { optional context_id = "ContextId", optional call_context =
         "CallContext", optional user_context = "UserContext", skip envelope = "" }
     );
-    /// Why a call of this endpoint failed: one variant per documented code, then the
-    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
-    #[derive(Debug)]
-    #[non_exhaustive]
-    pub enum Error {
-        /// `NotExists.ChannelId` (HTTP 404): The specified channel %s does not exist in call %s.
-        ///
-        /// 通话中不存在指定的Channel信息。
-        ///
-        /// The specified channel does not exist in the call.
-        NotExistsChannelId(::switchboard_runtime::response::ApiError),
-        /// `NotExists.InstanceId` (HTTP 404): The specified instance %s does not exist.
-        ///
-        /// 指定的呼叫中心实例不存在。
-        ///
-        /// The specified contact center instance does not exist.
-        NotExistsInstanceId(::switchboard_runtime::response::ApiError),
-        /// `NotExists.JobId` (HTTP 404): The call %s does not exist.
-        ///
-        /// 指定的通话信息不存在。
-        ///
-        /// The specified call does not exist.
-        NotExistsJobId(::switchboard_runtime::response::ApiError),
-        /// A service-wide documented code that the endpoint's page does not list.
-        Service(::switchboard_runtime::response::ApiError),
-        /// A code or HTTP status the documentation does not list; the raw response is kept.
-        Undocumented(::switchboard_runtime::response::ApiError),
-        /// The response body could not be decoded; the raw response is kept.
-        Decode(::switchboard_runtime::response::DecodeError),
-        /// The request broke a documented constraint and was not sent.
-        Build(BuildError),
-        /// The request could not be sent (transport or credentials).
-        Send(::switchboard_runtime::auth::SendError),
-    }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { "NotExists.ChannelId" =>
-        NotExistsChannelId, "NotExists.InstanceId" => NotExistsInstanceId,
-        "NotExists.JobId" => NotExistsJobId }
+        enum Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { #[doc =
+        " `NotExists.ChannelId` (HTTP 404): The specified channel %s does not exist in call %s."]
+        #[doc = " "] #[doc = " 通话中不存在指定的Channel信息。"] #[doc = " "]
+        #[doc = " The specified channel does not exist in the call."]
+        "NotExists.ChannelId" => NotExistsChannelId, #[doc =
+        " `NotExists.InstanceId` (HTTP 404): The specified instance %s does not exist."]
+        #[doc = " "] #[doc = " 指定的呼叫中心实例不存在。"] #[doc = " "]
+        #[doc = " The specified contact center instance does not exist."]
+        "NotExists.InstanceId" => NotExistsInstanceId, #[doc =
+        " `NotExists.JobId` (HTTP 404): The call %s does not exist."] #[doc = " "] #[doc
+        = " 指定的通话信息不存在。"] #[doc = " "] #[doc =
+        " The specified call does not exist."] "NotExists.JobId" => NotExistsJobId }
     );
 }
 #[rustfmt::skip]
@@ -2775,18 +2076,12 @@ pub mod cancel_attended_transfer {
 ///
 /// Source: <https://help.aliyun.com/zh/ccs/developer-reference/api-ccc-2020-07-01-coachcall>
 pub mod coach_call {
-    use ::switchboard_runtime::bytes::Bytes;
-    use ::switchboard_runtime::error::BuildError;
     #[allow(unused_imports)]
-    use ::switchboard_runtime::wire::ToJson as _;
-    /// The endpoint's id.
-    pub const ID: &str = "coach_call";
-    /// HTTP method.
-    pub const METHOD: &str = "POST";
-    /// Path template under the base URL.
-    pub const PATH: &str = "/";
-    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
-    pub const IDEMPOTENT: bool = false;
+    use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response, endpoint { id : "coach_call", method :
+        "POST", path : "/", idempotent : false, }
+    );
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
@@ -2795,35 +2090,17 @@ pub mod coach_call {
     #[derive(Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub struct Request {
-        /// 实例 ID。
-        ///
-        /// Instance ID.
-        ///
-        /// Example: `ccc-test`. Wire name: `InstanceId`.
+        /// 实例 ID。 Instance ID. Example: `ccc-test`. Wire name: `InstanceId`.
         pub instance_id: String,
-        /// 发起辅导的坐席 ID。
-        ///
-        /// Agent ID initiating the coaching.
-        ///
-        /// Example: `agent@ccc-test`. Wire name: `UserId`.
+        /// 发起辅导的坐席 ID。 Agent ID initiating the coaching. Example: `agent@ccc-test`. Wire name: `UserId`.
         pub user_id: Option<String>,
-        /// 设备 ID,无意义,可以随便填写。
-        ///
-        /// Device ID. This field is meaningless and can be filled with any value.
+        /// 设备 ID,无意义,可以随便填写。 Device ID. This field is meaningless and can be filled with any value.
         ///
         /// Example: `device`. Wire name: `DeviceId`.
         pub device_id: Option<String>,
-        /// 通话 ID。
-        ///
-        /// Call ID.
-        ///
-        /// Example: `job-65382141036853491`. Wire name: `JobId`.
+        /// 通话 ID。 Call ID. Example: `job-65382141036853491`. Wire name: `JobId`.
         pub job_id: String,
-        /// 被辅导的坐席 ID。
-        ///
-        /// Agent ID being coached.
-        ///
-        /// Example: `coached-agent@ccc-test`. Wire name: `CoachedUserId`.
+        /// 被辅导的坐席 ID。 Agent ID being coached. Example: `coached-agent@ccc-test`. Wire name: `CoachedUserId`.
         pub coached_user_id: String,
         /// 辅导超时时间,超过指定时间辅导没有建立,则取消辅导操作,此字段选填,默认 30,单位秒。
         ///
@@ -2833,112 +2110,11 @@ pub mod coach_call {
         pub timeout_seconds: Option<i32>,
     }
     impl Request {
-        /// A builder; `build` checks required values and documented constraints.
-        #[inline]
-        pub fn builder() -> RequestBuilder {
-            RequestBuilder::default()
-        }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
             Ok(())
         }
-    }
-    /// Builds a [`Request`].
-    #[derive(Clone, Debug, Default)]
-    pub struct RequestBuilder {
-        instance_id: Option<String>,
-        user_id: Option<String>,
-        device_id: Option<String>,
-        job_id: Option<String>,
-        coached_user_id: Option<String>,
-        timeout_seconds: Option<i32>,
-    }
-    impl RequestBuilder {
-        /// 实例 ID。
-        ///
-        /// Instance ID.
-        ///
-        /// Required: `build` fails without it.
-        pub fn instance_id(mut self, value: impl Into<String>) -> Self {
-            self.instance_id = Some(value.into());
-            self
-        }
-        /// 发起辅导的坐席 ID。
-        ///
-        /// Agent ID initiating the coaching.
-        ///
-        /// Optional.
-        pub fn user_id(mut self, value: impl Into<String>) -> Self {
-            self.user_id = Some(value.into());
-            self
-        }
-        /// 设备 ID,无意义,可以随便填写。
-        ///
-        /// Device ID. This field is meaningless and can be filled with any value.
-        ///
-        /// Optional.
-        pub fn device_id(mut self, value: impl Into<String>) -> Self {
-            self.device_id = Some(value.into());
-            self
-        }
-        /// 通话 ID。
-        ///
-        /// Call ID.
-        ///
-        /// Required: `build` fails without it.
-        pub fn job_id(mut self, value: impl Into<String>) -> Self {
-            self.job_id = Some(value.into());
-            self
-        }
-        /// 被辅导的坐席 ID。
-        ///
-        /// Agent ID being coached.
-        ///
-        /// Required: `build` fails without it.
-        pub fn coached_user_id(mut self, value: impl Into<String>) -> Self {
-            self.coached_user_id = Some(value.into());
-            self
-        }
-        /// 辅导超时时间,超过指定时间辅导没有建立,则取消辅导操作,此字段选填,默认 30,单位秒。
-        ///
-        /// Coaching timeout. If the coaching session is not established within the specified time, the coaching operation is canceled. This field is optional and defaults to 30 seconds.
-        ///
-        /// Optional. Format: `int32`.
-        pub fn timeout_seconds(mut self, value: impl Into<i32>) -> Self {
-            self.timeout_seconds = Some(value.into());
-            self
-        }
-        /// The request, once every required value is set and every constraint holds.
-        #[inline]
-        pub fn build(self) -> Result<Request, BuildError> {
-            let request = Request {
-                instance_id: BuildError::require(self.instance_id, "InstanceId")?,
-                user_id: self.user_id,
-                device_id: self.device_id,
-                job_id: BuildError::require(self.job_id, "JobId")?,
-                coached_user_id: BuildError::require(
-                    self.coached_user_id,
-                    "CoachedUserId",
-                )?,
-                timeout_seconds: self.timeout_seconds,
-            };
-            request.validate()?;
-            Ok(request)
-        }
-        /// Builds the request and calls it with `client` in one step (a build error is
-        /// the call's `Error::Build`); the future owns a clone of the client.
-        #[inline]
-        pub fn send(
-            self,
-            client: &super::Client,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<Output, Error>,
-        > + Send + 'static {
-            client.core.call_built(self.build())
-        }
-    }
-    impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
         /// Sans-IO: usable without any async runtime.
         #[inline]
@@ -2955,34 +2131,38 @@ pub mod coach_call {
             parts.path("/");
             parts.query("Action", "CoachCall");
             parts.query("Version", "2020-07-01");
-            {
-                let value = &self.instance_id;
-                parts.query("InstanceId", value.as_str());
-            }
+            parts.query("InstanceId", self.instance_id.as_str());
             if let Some(value) = &self.user_id {
                 parts.query("UserId", value.as_str());
             }
             if let Some(value) = &self.device_id {
                 parts.query("DeviceId", value.as_str());
             }
-            {
-                let value = &self.job_id;
-                parts.query("JobId", value.as_str());
-            }
-            {
-                let value = &self.coached_user_id;
-                parts.query("CoachedUserId", value.as_str());
-            }
+            parts.query("JobId", self.job_id.as_str());
+            parts.query("CoachedUserId", self.coached_user_id.as_str());
             if let Some(value) = &self.timeout_seconds {
                 parts.query("TimeoutSeconds", value.to_string().as_str());
             }
             parts.finish()
         }
     }
-    ::switchboard_runtime::operation!(
-        Request => Output, Error, parse_response,
-        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
-        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
+    ::switchboard_runtime::request_builder!(
+        RequestBuilder => Request { #[doc =
+        " 实例 ID。 Instance ID. Required: `build` fails without it."] instance_id :
+        String = required("InstanceId"), #[doc =
+        " 发起辅导的坐席 ID。 Agent ID initiating the coaching. Optional."]
+        user_id : String = optional, #[doc =
+        " 设备 ID,无意义,可以随便填写。 Device ID. This field is meaningless and can be filled with any value. Optional."]
+        device_id : String = optional, #[doc =
+        " 通话 ID。 Call ID. Required: `build` fails without it."] job_id : String =
+        required("JobId"), #[doc =
+        " 被辅导的坐席 ID。 Agent ID being coached. Required: `build` fails without it."]
+        coached_user_id : String = required("CoachedUserId"), #[doc =
+        " 辅导超时时间,超过指定时间辅导没有建立,则取消辅导操作,此字段选填,默认 30,单位秒。"]
+        #[doc = " "] #[doc =
+        " Coaching timeout. If the coaching session is not established within the specified time, the coaching operation is canceled. This field is optional and defaults to 30 seconds."]
+        #[doc = " "] #[doc = " Optional. Format: `int32`."] timeout_seconds : i32 =
+        optional }
     );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
@@ -3015,17 +2195,9 @@ pub mod coach_call {
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {
-        /// 话务上下文环境。
-        ///
-        /// Call context.
-        ///
-        /// Wire name: `CallContext`.
+        /// 话务上下文环境。 Call context. Wire name: `CallContext`.
         pub call_context: Option<super::types::CallContext>,
-        /// 坐席上下文环境。
-        ///
-        /// Agent (user) context.
-        ///
-        /// Wire name: `UserContext`.
+        /// 坐席上下文环境。 Agent (user) context. Wire name: `UserContext`.
         pub user_context: Option<super::types::UserContext>,
         /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
         pub envelope: Option<super::ResponseEnvelope>,
@@ -3034,24 +2206,8 @@ pub mod coach_call {
         Output { optional call_context = "CallContext", optional user_context =
         "UserContext", skip envelope = "" }
     );
-    /// Why a call of this endpoint failed: one variant per documented code, then the
-    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
-    #[derive(Debug)]
-    #[non_exhaustive]
-    pub enum Error {
-        /// A service-wide documented code that the endpoint's page does not list.
-        Service(::switchboard_runtime::response::ApiError),
-        /// A code or HTTP status the documentation does not list; the raw response is kept.
-        Undocumented(::switchboard_runtime::response::ApiError),
-        /// The response body could not be decoded; the raw response is kept.
-        Decode(::switchboard_runtime::response::DecodeError),
-        /// The request broke a documented constraint and was not sent.
-        Build(BuildError),
-        /// The request could not be sent (transport or credentials).
-        Send(::switchboard_runtime::auth::SendError),
-    }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, {}
+        enum Error, ID, ERRORS, super::ERRORS, super::ServiceCode, {}
     );
 }
 #[rustfmt::skip]
@@ -3075,18 +2231,12 @@ pub mod coach_call {
 ///
 /// Source: <https://help.aliyun.com/zh/ccs/developer-reference/api-ccc-2020-07-01-completeattendedtransfer>
 pub mod complete_attended_transfer {
-    use ::switchboard_runtime::bytes::Bytes;
-    use ::switchboard_runtime::error::BuildError;
     #[allow(unused_imports)]
-    use ::switchboard_runtime::wire::ToJson as _;
-    /// The endpoint's id.
-    pub const ID: &str = "complete_attended_transfer";
-    /// HTTP method.
-    pub const METHOD: &str = "POST";
-    /// Path template under the base URL.
-    pub const PATH: &str = "/";
-    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
-    pub const IDEMPOTENT: bool = false;
+    use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response, endpoint { id :
+        "complete_attended_transfer", method : "POST", path : "/", idempotent : false, }
+    );
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
@@ -3125,113 +2275,25 @@ pub mod complete_attended_transfer {
     #[derive(Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub struct Request {
-        /// 实例 ID。
-        ///
-        /// Instance ID.
-        ///
-        /// Example: `ccc-test`. Wire name: `InstanceId`.
+        /// 实例 ID。 Instance ID. Example: `ccc-test`. Wire name: `InstanceId`.
         pub instance_id: String,
-        /// 发起咨询转接的坐席 ID。
-        ///
-        /// The agent ID initiating the consultation transfer.
+        /// 发起咨询转接的坐席 ID。 The agent ID initiating the consultation transfer.
         ///
         /// Example: `agent@ccc-test`. Wire name: `UserId`.
         pub user_id: Option<String>,
-        /// 设备 ID,无意义,可以随便填写。
-        ///
-        /// Device ID. This parameter is meaningless and can be filled with any value.
+        /// 设备 ID,无意义,可以随便填写。 Device ID. This parameter is meaningless and can be filled with any value.
         ///
         /// Example: `device`. Wire name: `DeviceId`.
         pub device_id: Option<String>,
-        /// 通话 ID。
-        ///
-        /// Call ID.
-        ///
-        /// Example: `job-6538214103685****`. Wire name: `JobId`.
+        /// 通话 ID。 Call ID. Example: `job-6538214103685****`. Wire name: `JobId`.
         pub job_id: String,
     }
     impl Request {
-        /// A builder; `build` checks required values and documented constraints.
-        #[inline]
-        pub fn builder() -> RequestBuilder {
-            RequestBuilder::default()
-        }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
             Ok(())
         }
-    }
-    /// Builds a [`Request`].
-    #[derive(Clone, Debug, Default)]
-    pub struct RequestBuilder {
-        instance_id: Option<String>,
-        user_id: Option<String>,
-        device_id: Option<String>,
-        job_id: Option<String>,
-    }
-    impl RequestBuilder {
-        /// 实例 ID。
-        ///
-        /// Instance ID.
-        ///
-        /// Required: `build` fails without it.
-        pub fn instance_id(mut self, value: impl Into<String>) -> Self {
-            self.instance_id = Some(value.into());
-            self
-        }
-        /// 发起咨询转接的坐席 ID。
-        ///
-        /// The agent ID initiating the consultation transfer.
-        ///
-        /// Optional.
-        pub fn user_id(mut self, value: impl Into<String>) -> Self {
-            self.user_id = Some(value.into());
-            self
-        }
-        /// 设备 ID,无意义,可以随便填写。
-        ///
-        /// Device ID. This parameter is meaningless and can be filled with any value.
-        ///
-        /// Optional.
-        pub fn device_id(mut self, value: impl Into<String>) -> Self {
-            self.device_id = Some(value.into());
-            self
-        }
-        /// 通话 ID。
-        ///
-        /// Call ID.
-        ///
-        /// Required: `build` fails without it.
-        pub fn job_id(mut self, value: impl Into<String>) -> Self {
-            self.job_id = Some(value.into());
-            self
-        }
-        /// The request, once every required value is set and every constraint holds.
-        #[inline]
-        pub fn build(self) -> Result<Request, BuildError> {
-            let request = Request {
-                instance_id: BuildError::require(self.instance_id, "InstanceId")?,
-                user_id: self.user_id,
-                device_id: self.device_id,
-                job_id: BuildError::require(self.job_id, "JobId")?,
-            };
-            request.validate()?;
-            Ok(request)
-        }
-        /// Builds the request and calls it with `client` in one step (a build error is
-        /// the call's `Error::Build`); the future owns a clone of the client.
-        #[inline]
-        pub fn send(
-            self,
-            client: &super::Client,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<Output, Error>,
-        > + Send + 'static {
-            client.core.call_built(self.build())
-        }
-    }
-    impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
         /// Sans-IO: usable without any async runtime.
         #[inline]
@@ -3248,27 +2310,27 @@ pub mod complete_attended_transfer {
             parts.path("/");
             parts.query("Action", "CompleteAttendedTransfer");
             parts.query("Version", "2020-07-01");
-            {
-                let value = &self.instance_id;
-                parts.query("InstanceId", value.as_str());
-            }
+            parts.query("InstanceId", self.instance_id.as_str());
             if let Some(value) = &self.user_id {
                 parts.query("UserId", value.as_str());
             }
             if let Some(value) = &self.device_id {
                 parts.query("DeviceId", value.as_str());
             }
-            {
-                let value = &self.job_id;
-                parts.query("JobId", value.as_str());
-            }
+            parts.query("JobId", self.job_id.as_str());
             parts.finish()
         }
     }
-    ::switchboard_runtime::operation!(
-        Request => Output, Error, parse_response,
-        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
-        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
+    ::switchboard_runtime::request_builder!(
+        RequestBuilder => Request { #[doc =
+        " 实例 ID。 Instance ID. Required: `build` fails without it."] instance_id :
+        String = required("InstanceId"), #[doc =
+        " 发起咨询转接的坐席 ID。 The agent ID initiating the consultation transfer. Optional."]
+        user_id : String = optional, #[doc =
+        " 设备 ID,无意义,可以随便填写。 Device ID. This parameter is meaningless and can be filled with any value."]
+        #[doc = " "] #[doc = " Optional."] device_id : String = optional, #[doc =
+        " 通话 ID。 Call ID. Required: `build` fails without it."] job_id : String =
+        required("JobId") }
     );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
@@ -3301,23 +2363,13 @@ pub mod complete_attended_transfer {
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {
-        /// 系统自增 ID,客户无需关心。
-        ///
-        /// System auto-increment ID; customers need not care about it.
+        /// 系统自增 ID,客户无需关心。 System auto-increment ID; customers need not care about it.
         ///
         /// Format: `int64`. Example: `123456`. Wire name: `ContextId`.
         pub context_id: Option<i64>,
-        /// 话务上下文环境。
-        ///
-        /// Call context.
-        ///
-        /// Wire name: `CallContext`.
+        /// 话务上下文环境。 Call context. Wire name: `CallContext`.
         pub call_context: Option<super::types::CallContext>,
-        /// 坐席上下文环境。
-        ///
-        /// Agent (user) context.
-        ///
-        /// Wire name: `UserContext`.
+        /// 坐席上下文环境。 Agent (user) context. Wire name: `UserContext`.
         pub user_context: Option<super::types::UserContext>,
         /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
         pub envelope: Option<super::ResponseEnvelope>,
@@ -3326,44 +2378,19 @@ pub mod complete_attended_transfer {
         Output { optional context_id = "ContextId", optional call_context =
         "CallContext", optional user_context = "UserContext", skip envelope = "" }
     );
-    /// Why a call of this endpoint failed: one variant per documented code, then the
-    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
-    #[derive(Debug)]
-    #[non_exhaustive]
-    pub enum Error {
-        /// `NotExists.ChannelId` (HTTP 404): The specified channel %s does not exist in call %s.
-        ///
-        /// 通话中不存在指定的Channel信息。
-        ///
-        /// The specified channel does not exist in the call.
-        NotExistsChannelId(::switchboard_runtime::response::ApiError),
-        /// `NotExists.InstanceId` (HTTP 404): The specified instance %s does not exist.
-        ///
-        /// 指定的呼叫中心实例不存在。
-        ///
-        /// The specified contact center instance does not exist.
-        NotExistsInstanceId(::switchboard_runtime::response::ApiError),
-        /// `NotExists.JobId` (HTTP 404): The call %s does not exist.
-        ///
-        /// 指定的通话信息不存在。
-        ///
-        /// The specified call does not exist.
-        NotExistsJobId(::switchboard_runtime::response::ApiError),
-        /// A service-wide documented code that the endpoint's page does not list.
-        Service(::switchboard_runtime::response::ApiError),
-        /// A code or HTTP status the documentation does not list; the raw response is kept.
-        Undocumented(::switchboard_runtime::response::ApiError),
-        /// The response body could not be decoded; the raw response is kept.
-        Decode(::switchboard_runtime::response::DecodeError),
-        /// The request broke a documented constraint and was not sent.
-        Build(BuildError),
-        /// The request could not be sent (transport or credentials).
-        Send(::switchboard_runtime::auth::SendError),
-    }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { "NotExists.ChannelId" =>
-        NotExistsChannelId, "NotExists.InstanceId" => NotExistsInstanceId,
-        "NotExists.JobId" => NotExistsJobId }
+        enum Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { #[doc =
+        " `NotExists.ChannelId` (HTTP 404): The specified channel %s does not exist in call %s."]
+        #[doc = " "] #[doc = " 通话中不存在指定的Channel信息。"] #[doc = " "]
+        #[doc = " The specified channel does not exist in the call."]
+        "NotExists.ChannelId" => NotExistsChannelId, #[doc =
+        " `NotExists.InstanceId` (HTTP 404): The specified instance %s does not exist."]
+        #[doc = " "] #[doc = " 指定的呼叫中心实例不存在。"] #[doc = " "]
+        #[doc = " The specified contact center instance does not exist."]
+        "NotExists.InstanceId" => NotExistsInstanceId, #[doc =
+        " `NotExists.JobId` (HTTP 404): The call %s does not exist."] #[doc = " "] #[doc
+        = " 指定的通话信息不存在。"] #[doc = " "] #[doc =
+        " The specified call does not exist."] "NotExists.JobId" => NotExistsJobId }
     );
 }
 #[rustfmt::skip]
@@ -3387,18 +2414,12 @@ pub mod complete_attended_transfer {
 ///
 /// Source: <https://help.aliyun.com/zh/ccs/developer-reference/api-ccc-2020-07-01-holdcall>
 pub mod hold_call {
-    use ::switchboard_runtime::bytes::Bytes;
-    use ::switchboard_runtime::error::BuildError;
     #[allow(unused_imports)]
-    use ::switchboard_runtime::wire::ToJson as _;
-    /// The endpoint's id.
-    pub const ID: &str = "hold_call";
-    /// HTTP method.
-    pub const METHOD: &str = "POST";
-    /// Path template under the base URL.
-    pub const PATH: &str = "/";
-    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
-    pub const IDEMPOTENT: bool = false;
+    use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response, endpoint { id : "hold_call", method :
+        "POST", path : "/", idempotent : false, }
+    );
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
@@ -3437,17 +2458,9 @@ pub mod hold_call {
     #[derive(Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub struct Request {
-        /// 实例 ID。
-        ///
-        /// Instance ID.
-        ///
-        /// Example: `ccc-test`. Wire name: `InstanceId`.
+        /// 实例 ID。 Instance ID. Example: `ccc-test`. Wire name: `InstanceId`.
         pub instance_id: String,
-        /// 坐席 ID。
-        ///
-        /// Agent ID.
-        ///
-        /// Example: `agent@ccc-test`. Wire name: `UserId`.
+        /// 坐席 ID。 Agent ID. Example: `agent@ccc-test`. Wire name: `UserId`.
         pub user_id: Option<String>,
         /// 座席端提供的唯一 ID,用来表示一个座席工作台,一个座席可以有多个不同类型的座席台,比如浏览器,iOS, Android 等, 但是在同一时间,只能有一个生效。
         ///
@@ -3455,129 +2468,23 @@ pub mod hold_call {
         ///
         /// Example: `ACC-YUNBS-1.0.10-****`. Wire name: `DeviceId`.
         pub device_id: Option<String>,
-        /// 话务 ID。
-        ///
-        /// Call job ID.
-        ///
-        /// Example: `job-6582589278232****`. Wire name: `JobId`.
+        /// 话务 ID。 Call job ID. Example: `job-6582589278232****`. Wire name: `JobId`.
         pub job_id: String,
-        /// 待保持的通道 ID。
-        ///
-        /// Channel ID to be held.
+        /// 待保持的通道 ID。 Channel ID to be held.
         ///
         /// Example: `ch:customer:010123****->1318888****:1609255715825:job-6582589278232****`. Wire name: `ChannelId`.
         pub channel_id: String,
-        /// 通话保持音乐的名称,非必填,默认为空。
-        ///
-        /// Name of the hold music. This parameter is optional and defaults to empty.
+        /// 通话保持音乐的名称,非必填,默认为空。 Name of the hold music. This parameter is optional and defaults to empty.
         ///
         /// Wire name: `Music`.
         pub music: Option<String>,
     }
     impl Request {
-        /// A builder; `build` checks required values and documented constraints.
-        #[inline]
-        pub fn builder() -> RequestBuilder {
-            RequestBuilder::default()
-        }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
             Ok(())
         }
-    }
-    /// Builds a [`Request`].
-    #[derive(Clone, Debug, Default)]
-    pub struct RequestBuilder {
-        instance_id: Option<String>,
-        user_id: Option<String>,
-        device_id: Option<String>,
-        job_id: Option<String>,
-        channel_id: Option<String>,
-        music: Option<String>,
-    }
-    impl RequestBuilder {
-        /// 实例 ID。
-        ///
-        /// Instance ID.
-        ///
-        /// Required: `build` fails without it.
-        pub fn instance_id(mut self, value: impl Into<String>) -> Self {
-            self.instance_id = Some(value.into());
-            self
-        }
-        /// 坐席 ID。
-        ///
-        /// Agent ID.
-        ///
-        /// Optional.
-        pub fn user_id(mut self, value: impl Into<String>) -> Self {
-            self.user_id = Some(value.into());
-            self
-        }
-        /// 座席端提供的唯一 ID,用来表示一个座席工作台,一个座席可以有多个不同类型的座席台,比如浏览器,iOS, Android 等, 但是在同一时间,只能有一个生效。
-        ///
-        /// A unique ID provided by the agent endpoint to represent an agent workbench. An agent can have multiple workbenches of different types, such as browser, iOS, or Android, but only one can be active at a time.
-        ///
-        /// Optional.
-        pub fn device_id(mut self, value: impl Into<String>) -> Self {
-            self.device_id = Some(value.into());
-            self
-        }
-        /// 话务 ID。
-        ///
-        /// Call job ID.
-        ///
-        /// Required: `build` fails without it.
-        pub fn job_id(mut self, value: impl Into<String>) -> Self {
-            self.job_id = Some(value.into());
-            self
-        }
-        /// 待保持的通道 ID。
-        ///
-        /// Channel ID to be held.
-        ///
-        /// Required: `build` fails without it.
-        pub fn channel_id(mut self, value: impl Into<String>) -> Self {
-            self.channel_id = Some(value.into());
-            self
-        }
-        /// 通话保持音乐的名称,非必填,默认为空。
-        ///
-        /// Name of the hold music. This parameter is optional and defaults to empty.
-        ///
-        /// Optional.
-        pub fn music(mut self, value: impl Into<String>) -> Self {
-            self.music = Some(value.into());
-            self
-        }
-        /// The request, once every required value is set and every constraint holds.
-        #[inline]
-        pub fn build(self) -> Result<Request, BuildError> {
-            let request = Request {
-                instance_id: BuildError::require(self.instance_id, "InstanceId")?,
-                user_id: self.user_id,
-                device_id: self.device_id,
-                job_id: BuildError::require(self.job_id, "JobId")?,
-                channel_id: BuildError::require(self.channel_id, "ChannelId")?,
-                music: self.music,
-            };
-            request.validate()?;
-            Ok(request)
-        }
-        /// Builds the request and calls it with `client` in one step (a build error is
-        /// the call's `Error::Build`); the future owns a clone of the client.
-        #[inline]
-        pub fn send(
-            self,
-            client: &super::Client,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<Output, Error>,
-        > + Send + 'static {
-            client.core.call_built(self.build())
-        }
-    }
-    impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
         /// Sans-IO: usable without any async runtime.
         #[inline]
@@ -3594,34 +2501,36 @@ pub mod hold_call {
             parts.path("/");
             parts.query("Action", "HoldCall");
             parts.query("Version", "2020-07-01");
-            {
-                let value = &self.instance_id;
-                parts.query("InstanceId", value.as_str());
-            }
+            parts.query("InstanceId", self.instance_id.as_str());
             if let Some(value) = &self.user_id {
                 parts.query("UserId", value.as_str());
             }
             if let Some(value) = &self.device_id {
                 parts.query("DeviceId", value.as_str());
             }
-            {
-                let value = &self.job_id;
-                parts.query("JobId", value.as_str());
-            }
-            {
-                let value = &self.channel_id;
-                parts.query("ChannelId", value.as_str());
-            }
+            parts.query("JobId", self.job_id.as_str());
+            parts.query("ChannelId", self.channel_id.as_str());
             if let Some(value) = &self.music {
                 parts.query("Music", value.as_str());
             }
             parts.finish()
         }
     }
-    ::switchboard_runtime::operation!(
-        Request => Output, Error, parse_response,
-        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
-        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
+    ::switchboard_runtime::request_builder!(
+        RequestBuilder => Request { #[doc =
+        " 实例 ID。 Instance ID. Required: `build` fails without it."] instance_id :
+        String = required("InstanceId"), #[doc = " 坐席 ID。 Agent ID. Optional."]
+        user_id : String = optional, #[doc =
+        " 座席端提供的唯一 ID,用来表示一个座席工作台,一个座席可以有多个不同类型的座席台,比如浏览器,iOS, Android 等, 但是在同一时间,只能有一个生效。"]
+        #[doc = " "] #[doc =
+        " A unique ID provided by the agent endpoint to represent an agent workbench. An agent can have multiple workbenches of different types, such as browser, iOS, or Android, but only one can be active at a time."]
+        #[doc = " "] #[doc = " Optional."] device_id : String = optional, #[doc =
+        " 话务 ID。 Call job ID. Required: `build` fails without it."] job_id : String
+        = required("JobId"), #[doc =
+        " 待保持的通道 ID。 Channel ID to be held. Required: `build` fails without it."]
+        channel_id : String = required("ChannelId"), #[doc =
+        " 通话保持音乐的名称,非必填,默认为空。 Name of the hold music. This parameter is optional and defaults to empty."]
+        #[doc = " "] #[doc = " Optional."] music : String = optional }
     );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
@@ -3654,17 +2563,9 @@ pub mod hold_call {
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {
-        /// 话务上下文环境。
-        ///
-        /// Call context.
-        ///
-        /// Wire name: `CallContext`.
+        /// 话务上下文环境。 Call context. Wire name: `CallContext`.
         pub call_context: Option<super::types::CallContext>,
-        /// 坐席上下文环境。
-        ///
-        /// Agent (user) context.
-        ///
-        /// Wire name: `UserContext`.
+        /// 坐席上下文环境。 Agent (user) context. Wire name: `UserContext`.
         pub user_context: Option<super::types::UserContext>,
         /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
         pub envelope: Option<super::ResponseEnvelope>,
@@ -3673,44 +2574,19 @@ pub mod hold_call {
         Output { optional call_context = "CallContext", optional user_context =
         "UserContext", skip envelope = "" }
     );
-    /// Why a call of this endpoint failed: one variant per documented code, then the
-    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
-    #[derive(Debug)]
-    #[non_exhaustive]
-    pub enum Error {
-        /// `NotExists.ChannelId` (HTTP 404): The specified channel %s does not exist in call %s.
-        ///
-        /// 通话中不存在指定的Channel信息。
-        ///
-        /// The specified channel does not exist in the call.
-        NotExistsChannelId(::switchboard_runtime::response::ApiError),
-        /// `NotExists.InstanceId` (HTTP 404): The specified instance %s does not exist.
-        ///
-        /// 指定的呼叫中心实例不存在。
-        ///
-        /// The specified contact center instance does not exist.
-        NotExistsInstanceId(::switchboard_runtime::response::ApiError),
-        /// `NotExists.JobId` (HTTP 404): The call %s does not exist.
-        ///
-        /// 指定的通话信息不存在。
-        ///
-        /// The specified call does not exist.
-        NotExistsJobId(::switchboard_runtime::response::ApiError),
-        /// A service-wide documented code that the endpoint's page does not list.
-        Service(::switchboard_runtime::response::ApiError),
-        /// A code or HTTP status the documentation does not list; the raw response is kept.
-        Undocumented(::switchboard_runtime::response::ApiError),
-        /// The response body could not be decoded; the raw response is kept.
-        Decode(::switchboard_runtime::response::DecodeError),
-        /// The request broke a documented constraint and was not sent.
-        Build(BuildError),
-        /// The request could not be sent (transport or credentials).
-        Send(::switchboard_runtime::auth::SendError),
-    }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { "NotExists.ChannelId" =>
-        NotExistsChannelId, "NotExists.InstanceId" => NotExistsInstanceId,
-        "NotExists.JobId" => NotExistsJobId }
+        enum Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { #[doc =
+        " `NotExists.ChannelId` (HTTP 404): The specified channel %s does not exist in call %s."]
+        #[doc = " "] #[doc = " 通话中不存在指定的Channel信息。"] #[doc = " "]
+        #[doc = " The specified channel does not exist in the call."]
+        "NotExists.ChannelId" => NotExistsChannelId, #[doc =
+        " `NotExists.InstanceId` (HTTP 404): The specified instance %s does not exist."]
+        #[doc = " "] #[doc = " 指定的呼叫中心实例不存在。"] #[doc = " "]
+        #[doc = " The specified contact center instance does not exist."]
+        "NotExists.InstanceId" => NotExistsInstanceId, #[doc =
+        " `NotExists.JobId` (HTTP 404): The call %s does not exist."] #[doc = " "] #[doc
+        = " 指定的通话信息不存在。"] #[doc = " "] #[doc =
+        " The specified call does not exist."] "NotExists.JobId" => NotExistsJobId }
     );
 }
 #[rustfmt::skip]
@@ -3735,18 +2611,12 @@ pub mod hold_call {
 ///
 /// Source: <https://help.aliyun.com/zh/ccs/developer-reference/api-ccc-2020-07-01-initiateattendedtransfer>
 pub mod initiate_attended_transfer {
-    use ::switchboard_runtime::bytes::Bytes;
-    use ::switchboard_runtime::error::BuildError;
     #[allow(unused_imports)]
-    use ::switchboard_runtime::wire::ToJson as _;
-    /// The endpoint's id.
-    pub const ID: &str = "initiate_attended_transfer";
-    /// HTTP method.
-    pub const METHOD: &str = "POST";
-    /// Path template under the base URL.
-    pub const PATH: &str = "/";
-    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
-    pub const IDEMPOTENT: bool = false;
+    use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response, endpoint { id :
+        "initiate_attended_transfer", method : "POST", path : "/", idempotent : false, }
+    );
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
@@ -3785,21 +2655,13 @@ pub mod initiate_attended_transfer {
     #[derive(Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub struct Request {
-        /// 实例 ID。
-        ///
-        /// Instance ID.
-        ///
-        /// Example: `ccc-test`. Wire name: `InstanceId`.
+        /// 实例 ID。 Instance ID. Example: `ccc-test`. Wire name: `InstanceId`.
         pub instance_id: String,
-        /// 发起咨询转接的坐席 ID。
-        ///
-        /// The agent ID that initiates the consultation transfer.
+        /// 发起咨询转接的坐席 ID。 The agent ID that initiates the consultation transfer.
         ///
         /// Example: `agent@ccc-test`. Wire name: `UserId`.
         pub user_id: Option<String>,
-        /// 设备 ID,无意义,可以随便填写。
-        ///
-        /// Device ID. This parameter is meaningless and can be filled with any value.
+        /// 设备 ID,无意义,可以随便填写。 Device ID. This parameter is meaningless and can be filled with any value.
         ///
         /// Example: `ACC-YUNBS-1.0.10-****`. Wire name: `DeviceId`.
         pub device_id: Option<String>,
@@ -3809,9 +2671,7 @@ pub mod initiate_attended_transfer {
         ///
         /// Wire name: `Transferor`.
         pub transferor: Option<String>,
-        /// 被转接方,可以是坐席 ID 或技能组 ID。
-        ///
-        /// The transferee, which can be an agent ID or a skill group ID.
+        /// 被转接方,可以是坐席 ID 或技能组 ID。 The transferee, which can be an agent ID or a skill group ID.
         ///
         /// Example: `agent2@ccc-test`. Wire name: `Transferee`.
         pub transferee: String,
@@ -3821,11 +2681,7 @@ pub mod initiate_attended_transfer {
         ///
         /// Format: `int32`. Default: `30`. Example: `60`. Wire name: `TimeoutSeconds`.
         pub timeout_seconds: Option<i32>,
-        /// 通话 ID。
-        ///
-        /// The call ID.
-        ///
-        /// Example: `job-6538214103685****`. Wire name: `JobId`.
+        /// 通话 ID。 The call ID. Example: `job-6538214103685****`. Wire name: `JobId`.
         pub job_id: String,
         /// 转接到技能组队列时的排队优先级,取值范围 0-9,0 优先级最高,9 最低。
         ///
@@ -3833,9 +2689,7 @@ pub mod initiate_attended_transfer {
         ///
         /// Range: 0 to 9. Format: `int32`. Example: `5`. Wire name: `CallPriority`.
         pub call_priority: Option<i32>,
-        /// 转接到技能组队列时的座席分配策略名称。
-        ///
-        /// Name of the agent assignment strategy when transferring to a skill group queue.
+        /// 转接到技能组队列时的座席分配策略名称。 Name of the agent assignment strategy when transferring to a skill group queue.
         ///
         /// Unconfirmed: The page's example column lists the names "MOST_IDLE,MOST_SKILLED,MOST_ACQUAINTED,CUSTOMIZED等" (等 = "etc."), so the list is not exhaustive; their meanings are not documented here.
         ///
@@ -3867,9 +2721,7 @@ pub mod initiate_attended_transfer {
         ///
         /// Example: `a=b`. Wire name: `Tags`.
         pub tags: Option<String>,
-        /// 当转接目标是技能组队列时排队超时时间,单位为秒。
-        ///
-        /// Queuing timeout in seconds when the transfer target is a skill group queue.
+        /// 当转接目标是技能组队列时排队超时时间,单位为秒。 Queuing timeout in seconds when the transfer target is a skill group queue.
         ///
         /// Format: `int64`. Example: `10`. Wire name: `QueuingTimeoutSeconds`.
         pub queuing_timeout_seconds: Option<i64>,
@@ -3881,11 +2733,6 @@ pub mod initiate_attended_transfer {
         pub queuing_overflow_threshold: Option<i64>,
     }
     impl Request {
-        /// A builder; `build` checks required values and documented constraints.
-        #[inline]
-        pub fn builder() -> RequestBuilder {
-            RequestBuilder::default()
-        }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
@@ -3899,207 +2746,6 @@ pub mod initiate_attended_transfer {
             }
             Ok(())
         }
-    }
-    /// Builds a [`Request`].
-    #[derive(Clone, Debug, Default)]
-    pub struct RequestBuilder {
-        instance_id: Option<String>,
-        user_id: Option<String>,
-        device_id: Option<String>,
-        transferor: Option<String>,
-        transferee: Option<String>,
-        timeout_seconds: Option<i32>,
-        job_id: Option<String>,
-        call_priority: Option<i32>,
-        strategy_name: Option<InitiateAttendedTransferStrategyName>,
-        strategy_params: Option<String>,
-        transferee_type: Option<InitiateAttendedTransferTransfereeType>,
-        routing_type: Option<InitiateAttendedTransferRoutingType>,
-        tags: Option<String>,
-        queuing_timeout_seconds: Option<i64>,
-        queuing_overflow_threshold: Option<i64>,
-    }
-    impl RequestBuilder {
-        /// 实例 ID。
-        ///
-        /// Instance ID.
-        ///
-        /// Required: `build` fails without it.
-        pub fn instance_id(mut self, value: impl Into<String>) -> Self {
-            self.instance_id = Some(value.into());
-            self
-        }
-        /// 发起咨询转接的坐席 ID。
-        ///
-        /// The agent ID that initiates the consultation transfer.
-        ///
-        /// Optional.
-        pub fn user_id(mut self, value: impl Into<String>) -> Self {
-            self.user_id = Some(value.into());
-            self
-        }
-        /// 设备 ID,无意义,可以随便填写。
-        ///
-        /// Device ID. This parameter is meaningless and can be filled with any value.
-        ///
-        /// Optional.
-        pub fn device_id(mut self, value: impl Into<String>) -> Self {
-            self.device_id = Some(value.into());
-            self
-        }
-        /// 转接发起方,当场景是咨询转接到外部号码时,用此参数指定的号码作为主叫,转内部坐席或技能组时,此参数无效,发起方由 UserId 指定。
-        ///
-        /// The transfer initiator. When transferring to an external number, the number given here is used as the caller; when transferring to an internal agent or skill group this parameter is invalid and the initiator is given by UserId.
-        ///
-        /// Optional.
-        pub fn transferor(mut self, value: impl Into<String>) -> Self {
-            self.transferor = Some(value.into());
-            self
-        }
-        /// 被转接方,可以是坐席 ID 或技能组 ID。
-        ///
-        /// The transferee, which can be an agent ID or a skill group ID.
-        ///
-        /// Required: `build` fails without it.
-        pub fn transferee(mut self, value: impl Into<String>) -> Self {
-            self.transferee = Some(value.into());
-            self
-        }
-        /// 咨询转接超时时间,超过指定时间被转接方没有接起通话,则挂断通话,此字段选填,默认 30,单位秒。
-        ///
-        /// Timeout of the consultation transfer in seconds: if the transferee does not answer within it, the call is hung up. Optional; 30 by default.
-        ///
-        /// Optional. Format: `int32`.
-        pub fn timeout_seconds(mut self, value: impl Into<i32>) -> Self {
-            self.timeout_seconds = Some(value.into());
-            self
-        }
-        /// 通话 ID。
-        ///
-        /// The call ID.
-        ///
-        /// Required: `build` fails without it.
-        pub fn job_id(mut self, value: impl Into<String>) -> Self {
-            self.job_id = Some(value.into());
-            self
-        }
-        /// 转接到技能组队列时的排队优先级,取值范围 0-9,0 优先级最高,9 最低。
-        ///
-        /// Queuing priority when transferring to a skill group queue: 0-9, 0 is the highest and 9 the lowest.
-        ///
-        /// Optional. Range: 0 to 9. Format: `int32`.
-        pub fn call_priority(mut self, value: impl Into<i32>) -> Self {
-            self.call_priority = Some(value.into());
-            self
-        }
-        /// 转接到技能组队列时的座席分配策略名称。
-        ///
-        /// Name of the agent assignment strategy when transferring to a skill group queue.
-        ///
-        /// Optional.
-        pub fn strategy_name(
-            mut self,
-            value: impl Into<InitiateAttendedTransferStrategyName>,
-        ) -> Self {
-            self.strategy_name = Some(value.into());
-            self
-        }
-        /// 转接到技能组队列时的座席分配策略参数。
-        ///
-        /// Parameters of the agent assignment strategy when transferring to a skill group queue.
-        ///
-        /// Optional.
-        pub fn strategy_params(mut self, value: impl Into<String>) -> Self {
-            self.strategy_params = Some(value.into());
-            self
-        }
-        /// 转接目的类型,可选值为 AGENT,SKILL_GROUP 和 EXTERNAL。如果此参数不传,则系统会根据转接的目标号码的格式进行判断,如果发现有判不准确的情况,则需要指定此参数。
-        ///
-        /// The destination type for the transfer. Valid values are AGENT, SKILL_GROUP, and EXTERNAL. If this parameter is not provided, the system determines the destination type based on the format of the target number. If inaccurate detection occurs, explicitly specify this parameter.
-        ///
-        /// Optional.
-        pub fn transferee_type(
-            mut self,
-            value: impl Into<InitiateAttendedTransferTransfereeType>,
-        ) -> Self {
-            self.transferee_type = Some(value.into());
-            self
-        }
-        /// 话务分配类型,可选参数为自动分配(Automatic)或者手动分配(Manual)。如果此参数为空,则默认为自动分配的方式,这也是当前系统的默认行为。选择手动分配方式时,需要您自己配合调用 ClaimCall 等接口把电话分给指定的座席。
-        ///
-        /// The call assignment type: Automatic or Manual. If empty, Automatic is used, which is also the current default behaviour. With Manual, you must call APIs such as ClaimCall to assign the call to a specific agent.
-        ///
-        /// Optional.
-        pub fn routing_type(
-            mut self,
-            value: impl Into<InitiateAttendedTransferRoutingType>,
-        ) -> Self {
-            self.routing_type = Some(value.into());
-            self
-        }
-        /// 随路数据,主要用于扩展需求,普通用户无需关心。
-        ///
-        /// Channel-associated data, mainly for extensions; ordinary users need not care about it.
-        ///
-        /// Optional.
-        pub fn tags(mut self, value: impl Into<String>) -> Self {
-            self.tags = Some(value.into());
-            self
-        }
-        /// 当转接目标是技能组队列时排队超时时间,单位为秒。
-        ///
-        /// Queuing timeout in seconds when the transfer target is a skill group queue.
-        ///
-        /// Optional. Format: `int64`.
-        pub fn queuing_timeout_seconds(mut self, value: impl Into<i64>) -> Self {
-            self.queuing_timeout_seconds = Some(value.into());
-            self
-        }
-        /// 当转接目标是技能组队列时排队溢出阈值。默认值为 0,表示不溢出。
-        ///
-        /// Queuing overflow threshold when the transfer target is a skill group queue; 0 by default, meaning no overflow.
-        ///
-        /// Optional. Format: `int64`.
-        pub fn queuing_overflow_threshold(mut self, value: impl Into<i64>) -> Self {
-            self.queuing_overflow_threshold = Some(value.into());
-            self
-        }
-        /// The request, once every required value is set and every constraint holds.
-        #[inline]
-        pub fn build(self) -> Result<Request, BuildError> {
-            let request = Request {
-                instance_id: BuildError::require(self.instance_id, "InstanceId")?,
-                user_id: self.user_id,
-                device_id: self.device_id,
-                transferor: self.transferor,
-                transferee: BuildError::require(self.transferee, "Transferee")?,
-                timeout_seconds: self.timeout_seconds,
-                job_id: BuildError::require(self.job_id, "JobId")?,
-                call_priority: self.call_priority,
-                strategy_name: self.strategy_name,
-                strategy_params: self.strategy_params,
-                transferee_type: self.transferee_type,
-                routing_type: self.routing_type,
-                tags: self.tags,
-                queuing_timeout_seconds: self.queuing_timeout_seconds,
-                queuing_overflow_threshold: self.queuing_overflow_threshold,
-            };
-            request.validate()?;
-            Ok(request)
-        }
-        /// Builds the request and calls it with `client` in one step (a build error is
-        /// the call's `Error::Build`); the future owns a clone of the client.
-        #[inline]
-        pub fn send(
-            self,
-            client: &super::Client,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<Output, Error>,
-        > + Send + 'static {
-            client.core.call_built(self.build())
-        }
-    }
-    impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
         /// Sans-IO: usable without any async runtime.
         #[inline]
@@ -4116,10 +2762,7 @@ pub mod initiate_attended_transfer {
             parts.path("/");
             parts.query("Action", "InitiateAttendedTransfer");
             parts.query("Version", "2020-07-01");
-            {
-                let value = &self.instance_id;
-                parts.query("InstanceId", value.as_str());
-            }
+            parts.query("InstanceId", self.instance_id.as_str());
             if let Some(value) = &self.user_id {
                 parts.query("UserId", value.as_str());
             }
@@ -4129,17 +2772,11 @@ pub mod initiate_attended_transfer {
             if let Some(value) = &self.transferor {
                 parts.query("Transferor", value.as_str());
             }
-            {
-                let value = &self.transferee;
-                parts.query("Transferee", value.as_str());
-            }
+            parts.query("Transferee", self.transferee.as_str());
             if let Some(value) = &self.timeout_seconds {
                 parts.query("TimeoutSeconds", value.to_string().as_str());
             }
-            {
-                let value = &self.job_id;
-                parts.query("JobId", value.as_str());
-            }
+            parts.query("JobId", self.job_id.as_str());
             if let Some(value) = &self.call_priority {
                 parts.query("CallPriority", value.to_string().as_str());
             }
@@ -4167,10 +2804,62 @@ pub mod initiate_attended_transfer {
             parts.finish()
         }
     }
-    ::switchboard_runtime::operation!(
-        Request => Output, Error, parse_response,
-        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
-        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
+    ::switchboard_runtime::request_builder!(
+        RequestBuilder => Request { #[doc =
+        " 实例 ID。 Instance ID. Required: `build` fails without it."] instance_id :
+        String = required("InstanceId"), #[doc =
+        " 发起咨询转接的坐席 ID。 The agent ID that initiates the consultation transfer. Optional."]
+        user_id : String = optional, #[doc =
+        " 设备 ID,无意义,可以随便填写。 Device ID. This parameter is meaningless and can be filled with any value."]
+        #[doc = " "] #[doc = " Optional."] device_id : String = optional, #[doc =
+        " 转接发起方,当场景是咨询转接到外部号码时,用此参数指定的号码作为主叫,转内部坐席或技能组时,此参数无效,发起方由 UserId 指定。"]
+        #[doc = " "] #[doc =
+        " The transfer initiator. When transferring to an external number, the number given here is used as the caller; when transferring to an internal agent or skill group this parameter is invalid and the initiator is given by UserId."]
+        #[doc = " "] #[doc = " Optional."] transferor : String = optional, #[doc =
+        " 被转接方,可以是坐席 ID 或技能组 ID。 The transferee, which can be an agent ID or a skill group ID."]
+        #[doc = " "] #[doc = " Required: `build` fails without it."] transferee : String
+        = required("Transferee"), #[doc =
+        " 咨询转接超时时间,超过指定时间被转接方没有接起通话,则挂断通话,此字段选填,默认 30,单位秒。"]
+        #[doc = " "] #[doc =
+        " Timeout of the consultation transfer in seconds: if the transferee does not answer within it, the call is hung up. Optional; 30 by default."]
+        #[doc = " "] #[doc = " Optional. Format: `int32`."] timeout_seconds : i32 =
+        optional, #[doc =
+        " 通话 ID。 The call ID. Required: `build` fails without it."] job_id : String
+        = required("JobId"), #[doc =
+        " 转接到技能组队列时的排队优先级,取值范围 0-9,0 优先级最高,9 最低。"]
+        #[doc = " "] #[doc =
+        " Queuing priority when transferring to a skill group queue: 0-9, 0 is the highest and 9 the lowest."]
+        #[doc = " "] #[doc = " Optional. Range: 0 to 9. Format: `int32`."] call_priority
+        : i32 = optional, #[doc =
+        " 转接到技能组队列时的座席分配策略名称。 Name of the agent assignment strategy when transferring to a skill group queue."]
+        #[doc = " "] #[doc = " Optional."] strategy_name :
+        InitiateAttendedTransferStrategyName = optional, #[doc =
+        " 转接到技能组队列时的座席分配策略参数。"] #[doc = " "] #[doc
+        =
+        " Parameters of the agent assignment strategy when transferring to a skill group queue."]
+        #[doc = " "] #[doc = " Optional."] strategy_params : String = optional, #[doc =
+        " 转接目的类型,可选值为 AGENT,SKILL_GROUP 和 EXTERNAL。如果此参数不传,则系统会根据转接的目标号码的格式进行判断,如果发现有判不准确的情况,则需要指定此参数。"]
+        #[doc = " "] #[doc =
+        " The destination type for the transfer. Valid values are AGENT, SKILL_GROUP, and EXTERNAL. If this parameter is not provided, the system determines the destination type based on the format of the target number. If inaccurate detection occurs, explicitly specify this parameter."]
+        #[doc = " "] #[doc = " Optional."] transferee_type :
+        InitiateAttendedTransferTransfereeType = optional, #[doc =
+        " 话务分配类型,可选参数为自动分配(Automatic)或者手动分配(Manual)。如果此参数为空,则默认为自动分配的方式,这也是当前系统的默认行为。选择手动分配方式时,需要您自己配合调用 ClaimCall 等接口把电话分给指定的座席。"]
+        #[doc = " "] #[doc =
+        " The call assignment type: Automatic or Manual. If empty, Automatic is used, which is also the current default behaviour. With Manual, you must call APIs such as ClaimCall to assign the call to a specific agent."]
+        #[doc = " "] #[doc = " Optional."] routing_type :
+        InitiateAttendedTransferRoutingType = optional, #[doc =
+        " 随路数据,主要用于扩展需求,普通用户无需关心。"] #[doc =
+        " "] #[doc =
+        " Channel-associated data, mainly for extensions; ordinary users need not care about it."]
+        #[doc = " "] #[doc = " Optional."] tags : String = optional, #[doc =
+        " 当转接目标是技能组队列时排队超时时间,单位为秒。 Queuing timeout in seconds when the transfer target is a skill group queue."]
+        #[doc = " "] #[doc = " Optional. Format: `int64`."] queuing_timeout_seconds : i64
+        = optional, #[doc =
+        " 当转接目标是技能组队列时排队溢出阈值。默认值为 0,表示不溢出。"]
+        #[doc = " "] #[doc =
+        " Queuing overflow threshold when the transfer target is a skill group queue; 0 by default, meaning no overflow."]
+        #[doc = " "] #[doc = " Optional. Format: `int64`."] queuing_overflow_threshold :
+        i64 = optional }
     );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
@@ -4203,23 +2892,13 @@ pub mod initiate_attended_transfer {
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {
-        /// 系统自增 ID,客户无需关心。
-        ///
-        /// System auto-increment ID; customers need not care about it.
+        /// 系统自增 ID,客户无需关心。 System auto-increment ID; customers need not care about it.
         ///
         /// Format: `int64`. Example: `123456`. Wire name: `ContextId`.
         pub context_id: Option<i64>,
-        /// 话务上下文环境。
-        ///
-        /// Call context.
-        ///
-        /// Wire name: `CallContext`.
+        /// 话务上下文环境。 Call context. Wire name: `CallContext`.
         pub call_context: Option<super::types::CallContext>,
-        /// 坐席上下文环境。
-        ///
-        /// Agent (user) context.
-        ///
-        /// Wire name: `UserContext`.
+        /// 坐席上下文环境。 Agent (user) context. Wire name: `UserContext`.
         pub user_context: Option<super::types::UserContext>,
         /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
         pub envelope: Option<super::ResponseEnvelope>,
@@ -4228,44 +2907,19 @@ pub mod initiate_attended_transfer {
         Output { optional context_id = "ContextId", optional call_context =
         "CallContext", optional user_context = "UserContext", skip envelope = "" }
     );
-    /// Why a call of this endpoint failed: one variant per documented code, then the
-    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
-    #[derive(Debug)]
-    #[non_exhaustive]
-    pub enum Error {
-        /// `NotExists.ChannelId` (HTTP 404): The specified channel %s does not exist in call %s.
-        ///
-        /// 通话中不存在指定的Channel信息。
-        ///
-        /// The specified channel does not exist in the call.
-        NotExistsChannelId(::switchboard_runtime::response::ApiError),
-        /// `NotExists.InstanceId` (HTTP 404): The specified instance %s does not exist.
-        ///
-        /// 指定的呼叫中心实例不存在。
-        ///
-        /// The specified contact center instance does not exist.
-        NotExistsInstanceId(::switchboard_runtime::response::ApiError),
-        /// `NotExists.JobId` (HTTP 404): The call %s does not exist.
-        ///
-        /// 指定的通话信息不存在。
-        ///
-        /// The specified call does not exist.
-        NotExistsJobId(::switchboard_runtime::response::ApiError),
-        /// A service-wide documented code that the endpoint's page does not list.
-        Service(::switchboard_runtime::response::ApiError),
-        /// A code or HTTP status the documentation does not list; the raw response is kept.
-        Undocumented(::switchboard_runtime::response::ApiError),
-        /// The response body could not be decoded; the raw response is kept.
-        Decode(::switchboard_runtime::response::DecodeError),
-        /// The request broke a documented constraint and was not sent.
-        Build(BuildError),
-        /// The request could not be sent (transport or credentials).
-        Send(::switchboard_runtime::auth::SendError),
-    }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { "NotExists.ChannelId" =>
-        NotExistsChannelId, "NotExists.InstanceId" => NotExistsInstanceId,
-        "NotExists.JobId" => NotExistsJobId }
+        enum Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { #[doc =
+        " `NotExists.ChannelId` (HTTP 404): The specified channel %s does not exist in call %s."]
+        #[doc = " "] #[doc = " 通话中不存在指定的Channel信息。"] #[doc = " "]
+        #[doc = " The specified channel does not exist in the call."]
+        "NotExists.ChannelId" => NotExistsChannelId, #[doc =
+        " `NotExists.InstanceId` (HTTP 404): The specified instance %s does not exist."]
+        #[doc = " "] #[doc = " 指定的呼叫中心实例不存在。"] #[doc = " "]
+        #[doc = " The specified contact center instance does not exist."]
+        "NotExists.InstanceId" => NotExistsInstanceId, #[doc =
+        " `NotExists.JobId` (HTTP 404): The call %s does not exist."] #[doc = " "] #[doc
+        = " 指定的通话信息不存在。"] #[doc = " "] #[doc =
+        " The specified call does not exist."] "NotExists.JobId" => NotExistsJobId }
     );
     /// Documented values; others are kept as received.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -4462,18 +3116,12 @@ pub mod initiate_attended_transfer {
 ///
 /// Source: <https://help.aliyun.com/zh/ccs/developer-reference/api-ccc-2020-07-01-interceptcall>
 pub mod intercept_call {
-    use ::switchboard_runtime::bytes::Bytes;
-    use ::switchboard_runtime::error::BuildError;
     #[allow(unused_imports)]
-    use ::switchboard_runtime::wire::ToJson as _;
-    /// The endpoint's id.
-    pub const ID: &str = "intercept_call";
-    /// HTTP method.
-    pub const METHOD: &str = "POST";
-    /// Path template under the base URL.
-    pub const PATH: &str = "/";
-    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
-    pub const IDEMPOTENT: bool = false;
+    use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response, endpoint { id : "intercept_call",
+        method : "POST", path : "/", idempotent : false, }
+    );
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
@@ -4512,33 +3160,17 @@ pub mod intercept_call {
     #[derive(Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub struct Request {
-        /// 实例 ID。
-        ///
-        /// Instance ID.
-        ///
-        /// Example: `ccc-test`. Wire name: `InstanceId`.
+        /// 实例 ID。 Instance ID. Example: `ccc-test`. Wire name: `InstanceId`.
         pub instance_id: String,
-        /// 发起强拆的坐席。
-        ///
-        /// The agent who initiates the intercept.
-        ///
-        /// Example: `agent@ccc-test`. Wire name: `UserId`.
+        /// 发起强拆的坐席。 The agent who initiates the intercept. Example: `agent@ccc-test`. Wire name: `UserId`.
         pub user_id: Option<String>,
-        /// 设备 ID,无意义,可以随便填写。
-        ///
-        /// Device ID. This parameter is meaningless and can be filled with any value.
+        /// 设备 ID,无意义,可以随便填写。 Device ID. This parameter is meaningless and can be filled with any value.
         ///
         /// Example: `device`. Wire name: `DeviceId`.
         pub device_id: Option<String>,
-        /// 通话 ID。
-        ///
-        /// The call ID.
-        ///
-        /// Example: `job-6538214103685****`. Wire name: `JobId`.
+        /// 通话 ID。 The call ID. Example: `job-6538214103685****`. Wire name: `JobId`.
         pub job_id: String,
-        /// 被强拆的座席 ID。
-        ///
-        /// The agent ID that is forcibly disconnected.
+        /// 被强拆的座席 ID。 The agent ID that is forcibly disconnected.
         ///
         /// Example: `agent2@ccc-test`. Wire name: `InterceptedUserId`.
         pub intercepted_user_id: String,
@@ -4550,112 +3182,11 @@ pub mod intercept_call {
         pub timeout_seconds: Option<i32>,
     }
     impl Request {
-        /// A builder; `build` checks required values and documented constraints.
-        #[inline]
-        pub fn builder() -> RequestBuilder {
-            RequestBuilder::default()
-        }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
             Ok(())
         }
-    }
-    /// Builds a [`Request`].
-    #[derive(Clone, Debug, Default)]
-    pub struct RequestBuilder {
-        instance_id: Option<String>,
-        user_id: Option<String>,
-        device_id: Option<String>,
-        job_id: Option<String>,
-        intercepted_user_id: Option<String>,
-        timeout_seconds: Option<i32>,
-    }
-    impl RequestBuilder {
-        /// 实例 ID。
-        ///
-        /// Instance ID.
-        ///
-        /// Required: `build` fails without it.
-        pub fn instance_id(mut self, value: impl Into<String>) -> Self {
-            self.instance_id = Some(value.into());
-            self
-        }
-        /// 发起强拆的坐席。
-        ///
-        /// The agent who initiates the intercept.
-        ///
-        /// Optional.
-        pub fn user_id(mut self, value: impl Into<String>) -> Self {
-            self.user_id = Some(value.into());
-            self
-        }
-        /// 设备 ID,无意义,可以随便填写。
-        ///
-        /// Device ID. This parameter is meaningless and can be filled with any value.
-        ///
-        /// Optional.
-        pub fn device_id(mut self, value: impl Into<String>) -> Self {
-            self.device_id = Some(value.into());
-            self
-        }
-        /// 通话 ID。
-        ///
-        /// The call ID.
-        ///
-        /// Required: `build` fails without it.
-        pub fn job_id(mut self, value: impl Into<String>) -> Self {
-            self.job_id = Some(value.into());
-            self
-        }
-        /// 被强拆的座席 ID。
-        ///
-        /// The agent ID that is forcibly disconnected.
-        ///
-        /// Required: `build` fails without it.
-        pub fn intercepted_user_id(mut self, value: impl Into<String>) -> Self {
-            self.intercepted_user_id = Some(value.into());
-            self
-        }
-        /// 强拆超时时间,经过指定的时间强拆仍未成功,则取消强拆,正常情况下,强拆操作会马上成功,设置超时时间是为了防止异常发生,此字段选填,默认 30,单位秒。
-        ///
-        /// Intercept timeout in seconds: if the intercept has not succeeded within it, it is cancelled. Normally it succeeds at once; the timeout guards against anomalies. Optional; 30 by default.
-        ///
-        /// Optional. Format: `int32`.
-        pub fn timeout_seconds(mut self, value: impl Into<i32>) -> Self {
-            self.timeout_seconds = Some(value.into());
-            self
-        }
-        /// The request, once every required value is set and every constraint holds.
-        #[inline]
-        pub fn build(self) -> Result<Request, BuildError> {
-            let request = Request {
-                instance_id: BuildError::require(self.instance_id, "InstanceId")?,
-                user_id: self.user_id,
-                device_id: self.device_id,
-                job_id: BuildError::require(self.job_id, "JobId")?,
-                intercepted_user_id: BuildError::require(
-                    self.intercepted_user_id,
-                    "InterceptedUserId",
-                )?,
-                timeout_seconds: self.timeout_seconds,
-            };
-            request.validate()?;
-            Ok(request)
-        }
-        /// Builds the request and calls it with `client` in one step (a build error is
-        /// the call's `Error::Build`); the future owns a clone of the client.
-        #[inline]
-        pub fn send(
-            self,
-            client: &super::Client,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<Output, Error>,
-        > + Send + 'static {
-            client.core.call_built(self.build())
-        }
-    }
-    impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
         /// Sans-IO: usable without any async runtime.
         #[inline]
@@ -4672,34 +3203,38 @@ pub mod intercept_call {
             parts.path("/");
             parts.query("Action", "InterceptCall");
             parts.query("Version", "2020-07-01");
-            {
-                let value = &self.instance_id;
-                parts.query("InstanceId", value.as_str());
-            }
+            parts.query("InstanceId", self.instance_id.as_str());
             if let Some(value) = &self.user_id {
                 parts.query("UserId", value.as_str());
             }
             if let Some(value) = &self.device_id {
                 parts.query("DeviceId", value.as_str());
             }
-            {
-                let value = &self.job_id;
-                parts.query("JobId", value.as_str());
-            }
-            {
-                let value = &self.intercepted_user_id;
-                parts.query("InterceptedUserId", value.as_str());
-            }
+            parts.query("JobId", self.job_id.as_str());
+            parts.query("InterceptedUserId", self.intercepted_user_id.as_str());
             if let Some(value) = &self.timeout_seconds {
                 parts.query("TimeoutSeconds", value.to_string().as_str());
             }
             parts.finish()
         }
     }
-    ::switchboard_runtime::operation!(
-        Request => Output, Error, parse_response,
-        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
-        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
+    ::switchboard_runtime::request_builder!(
+        RequestBuilder => Request { #[doc =
+        " 实例 ID。 Instance ID. Required: `build` fails without it."] instance_id :
+        String = required("InstanceId"), #[doc =
+        " 发起强拆的坐席。 The agent who initiates the intercept. Optional."]
+        user_id : String = optional, #[doc =
+        " 设备 ID,无意义,可以随便填写。 Device ID. This parameter is meaningless and can be filled with any value."]
+        #[doc = " "] #[doc = " Optional."] device_id : String = optional, #[doc =
+        " 通话 ID。 The call ID. Required: `build` fails without it."] job_id : String
+        = required("JobId"), #[doc =
+        " 被强拆的座席 ID。 The agent ID that is forcibly disconnected. Required: `build` fails without it."]
+        intercepted_user_id : String = required("InterceptedUserId"), #[doc =
+        " 强拆超时时间,经过指定的时间强拆仍未成功,则取消强拆,正常情况下,强拆操作会马上成功,设置超时时间是为了防止异常发生,此字段选填,默认 30,单位秒。"]
+        #[doc = " "] #[doc =
+        " Intercept timeout in seconds: if the intercept has not succeeded within it, it is cancelled. Normally it succeeds at once; the timeout guards against anomalies. Optional; 30 by default."]
+        #[doc = " "] #[doc = " Optional. Format: `int32`."] timeout_seconds : i32 =
+        optional }
     );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
@@ -4732,17 +3267,9 @@ pub mod intercept_call {
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {
-        /// 话务上下文环境。
-        ///
-        /// Call context.
-        ///
-        /// Wire name: `CallContext`.
+        /// 话务上下文环境。 Call context. Wire name: `CallContext`.
         pub call_context: Option<super::types::CallContext>,
-        /// 坐席上下文环境。
-        ///
-        /// Agent (user) context.
-        ///
-        /// Wire name: `UserContext`.
+        /// 坐席上下文环境。 Agent (user) context. Wire name: `UserContext`.
         pub user_context: Option<super::types::UserContext>,
         /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
         pub envelope: Option<super::ResponseEnvelope>,
@@ -4751,44 +3278,20 @@ pub mod intercept_call {
         Output { optional call_context = "CallContext", optional user_context =
         "UserContext", skip envelope = "" }
     );
-    /// Why a call of this endpoint failed: one variant per documented code, then the
-    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
-    #[derive(Debug)]
-    #[non_exhaustive]
-    pub enum Error {
-        /// `NotExists.InstanceId` (HTTP 404): The specified instance %s does not exist.
-        ///
-        /// 指定的呼叫中心实例不存在。
-        ///
-        /// The specified contact center instance does not exist.
-        NotExistsInstanceId(::switchboard_runtime::response::ApiError),
-        /// `NotExists.JobId` (HTTP 404): The call %s does not exist.
-        ///
-        /// 指定的通话信息不存在。
-        ///
-        /// The specified call does not exist.
-        NotExistsJobId(::switchboard_runtime::response::ApiError),
-        /// `NotExists.UserId` (HTTP 404): The user %s does not exist in instance %s.
-        ///
-        /// 呼叫中心实例中不存在指定的用户。
-        ///
-        /// The specified user does not exist in the contact center instance.
-        NotExistsUserId(::switchboard_runtime::response::ApiError),
-        /// A service-wide documented code that the endpoint's page does not list.
-        Service(::switchboard_runtime::response::ApiError),
-        /// A code or HTTP status the documentation does not list; the raw response is kept.
-        Undocumented(::switchboard_runtime::response::ApiError),
-        /// The response body could not be decoded; the raw response is kept.
-        Decode(::switchboard_runtime::response::DecodeError),
-        /// The request broke a documented constraint and was not sent.
-        Build(BuildError),
-        /// The request could not be sent (transport or credentials).
-        Send(::switchboard_runtime::auth::SendError),
-    }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { "NotExists.InstanceId" =>
-        NotExistsInstanceId, "NotExists.JobId" => NotExistsJobId, "NotExists.UserId" =>
-        NotExistsUserId }
+        enum Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { #[doc =
+        " `NotExists.InstanceId` (HTTP 404): The specified instance %s does not exist."]
+        #[doc = " "] #[doc = " 指定的呼叫中心实例不存在。"] #[doc = " "]
+        #[doc = " The specified contact center instance does not exist."]
+        "NotExists.InstanceId" => NotExistsInstanceId, #[doc =
+        " `NotExists.JobId` (HTTP 404): The call %s does not exist."] #[doc = " "] #[doc
+        = " 指定的通话信息不存在。"] #[doc = " "] #[doc =
+        " The specified call does not exist."] "NotExists.JobId" => NotExistsJobId, #[doc
+        = " `NotExists.UserId` (HTTP 404): The user %s does not exist in instance %s."]
+        #[doc = " "] #[doc = " 呼叫中心实例中不存在指定的用户。"] #[doc =
+        " "] #[doc =
+        " The specified user does not exist in the contact center instance."]
+        "NotExists.UserId" => NotExistsUserId }
     );
 }
 #[rustfmt::skip]
@@ -4812,18 +3315,12 @@ pub mod intercept_call {
 ///
 /// Source: <https://help.aliyun.com/zh/ccs/developer-reference/api-ccc-2020-07-01-makecall>
 pub mod make_call {
-    use ::switchboard_runtime::bytes::Bytes;
-    use ::switchboard_runtime::error::BuildError;
     #[allow(unused_imports)]
-    use ::switchboard_runtime::wire::ToJson as _;
-    /// The endpoint's id.
-    pub const ID: &str = "make_call";
-    /// HTTP method.
-    pub const METHOD: &str = "POST";
-    /// Path template under the base URL.
-    pub const PATH: &str = "/";
-    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
-    pub const IDEMPOTENT: bool = false;
+    use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response, endpoint { id : "make_call", method :
+        "POST", path : "/", idempotent : false, }
+    );
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
@@ -4875,11 +3372,7 @@ pub mod make_call {
     #[derive(Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub struct Request {
-        /// 实例 ID。
-        ///
-        /// Instance ID.
-        ///
-        /// Example: `ccc-test`. Wire name: `InstanceId`.
+        /// 实例 ID。 Instance ID. Example: `ccc-test`. Wire name: `InstanceId`.
         pub instance_id: String,
         /// 发起外呼的坐席 ID,非必填,不填默认使用当前 RAM 账号映射的坐席。
         ///
@@ -4887,9 +3380,7 @@ pub mod make_call {
         ///
         /// Example: `agent@ccc-test`. Wire name: `UserId`.
         pub user_id: Option<String>,
-        /// 设备 ID,无意义,可以随便填写。
-        ///
-        /// Device ID. This field is meaningless and can be filled with any value.
+        /// 设备 ID,无意义,可以随便填写。 Device ID. This field is meaningless and can be filled with any value.
         ///
         /// Example: `device`. Wire name: `DeviceId`.
         pub device_id: Option<String>,
@@ -4911,9 +3402,7 @@ pub mod make_call {
         ///
         /// Range: 30 to 300. Format: `int32`. Example: `30`. Wire name: `TimeoutSeconds`.
         pub timeout_seconds: Option<i32>,
-        /// 随路数据,客户无需关心。
-        ///
-        /// Channel-associated data; customers need not care about it.
+        /// 随路数据,客户无需关心。 Channel-associated data; customers need not care about it.
         ///
         /// Example: `tags`. Wire name: `Tags`.
         pub tags: Option<String>,
@@ -4939,11 +3428,6 @@ pub mod make_call {
         pub flash_sms_variables: Option<String>,
     }
     impl Request {
-        /// A builder; `build` checks required values and documented constraints.
-        #[inline]
-        pub fn builder() -> RequestBuilder {
-            RequestBuilder::default()
-        }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
@@ -4957,143 +3441,6 @@ pub mod make_call {
             }
             Ok(())
         }
-    }
-    /// Builds a [`Request`].
-    #[derive(Clone, Debug, Default)]
-    pub struct RequestBuilder {
-        instance_id: Option<String>,
-        user_id: Option<String>,
-        device_id: Option<String>,
-        caller: Option<String>,
-        callee: Option<String>,
-        timeout_seconds: Option<i32>,
-        tags: Option<String>,
-        masked_callee: Option<String>,
-        media_type: Option<MakeCallMediaType>,
-        flash_sms_variables: Option<String>,
-    }
-    impl RequestBuilder {
-        /// 实例 ID。
-        ///
-        /// Instance ID.
-        ///
-        /// Required: `build` fails without it.
-        pub fn instance_id(mut self, value: impl Into<String>) -> Self {
-            self.instance_id = Some(value.into());
-            self
-        }
-        /// 发起外呼的坐席 ID,非必填,不填默认使用当前 RAM 账号映射的坐席。
-        ///
-        /// Agent ID initiating the outbound call. This field is optional. If not specified, the system uses the agent mapped to the current RAM user by default.
-        ///
-        /// Optional.
-        pub fn user_id(mut self, value: impl Into<String>) -> Self {
-            self.user_id = Some(value.into());
-            self
-        }
-        /// 设备 ID,无意义,可以随便填写。
-        ///
-        /// Device ID. This field is meaningless and can be filled with any value.
-        ///
-        /// Optional.
-        pub fn device_id(mut self, value: impl Into<String>) -> Self {
-            self.device_id = Some(value.into());
-            self
-        }
-        /// 主叫号码,如果是内部呼叫,这此参数无效,如果是外部呼叫,此参数为当前坐席可用的外呼号码,需要确保该号码可外呼且坐席对该号码有使用权,使用权通过两种途径获得,一是将号码绑定到当前坐席签入的技能组上,二是将号码设置为坐席的个人外呼号码。
-        ///
-        /// Caller number. This parameter is invalid for internal calls. For outbound calls, specify an outbound number available to the current agent. Ensure that the number supports outbound calling and that the agent has permission to use it. Permission can be granted in two ways: either by attaching the number to the skill group the agent signed into, or by setting the number as the agent's personal outbound number.
-        ///
-        /// Optional.
-        pub fn caller(mut self, value: impl Into<String>) -> Self {
-            self.caller = Some(value.into());
-            self
-        }
-        /// 被叫号码,如果是内部呼叫,该字段填写目标坐席的分机号,如果是外呼呼叫,填写客户的电话号码。
-        ///
-        /// Callee number. For internal calls, specify the target agent's extension number in this field. For outbound calls, specify the customer's phone number.
-        ///
-        /// Required: `build` fails without it.
-        pub fn callee(mut self, value: impl Into<String>) -> Self {
-            self.callee = Some(value.into());
-            self
-        }
-        /// 超时时间,呼叫在经过该参数指定的时间仍然未接通的情况下,则主动挂断,取值范围 30-300,单位秒。
-        ///
-        /// Timeout. If the call is not answered within the time specified by this parameter, the system automatically hangs up. Valid values range from 30 to 300 seconds.
-        ///
-        /// Optional. Range: 30 to 300. Format: `int32`.
-        pub fn timeout_seconds(mut self, value: impl Into<i32>) -> Self {
-            self.timeout_seconds = Some(value.into());
-            self
-        }
-        /// 随路数据,客户无需关心。
-        ///
-        /// Channel-associated data; customers need not care about it.
-        ///
-        /// Optional.
-        pub fn tags(mut self, value: impl Into<String>) -> Self {
-            self.tags = Some(value.into());
-            self
-        }
-        /// 脱敏后的被叫号码,如果该字段不为空,表示需要对被叫号码脱敏,脱敏规则由客户自行定义,只需将脱敏后的被叫号码填入即可,使用脱敏被叫会导致某些场景下看到的是脱敏后的被叫号码,无法查看真实被叫号码。
-        ///
-        /// The desensitized callee number. If this field is not empty, the callee number must be desensitized; the rule is defined by the customer, who only fills in the desensitized number. Using it means that in some scenarios only the desensitized callee number is visible, not the real one.
-        ///
-        /// Optional.
-        pub fn masked_callee(mut self, value: impl Into<String>) -> Self {
-            self.masked_callee = Some(value.into());
-            self
-        }
-        /// 媒体类型,默认是语音(AUDIO), 其他可选参数包括 VIDEO。
-        ///
-        /// Media type. The default value is AUDIO. Other valid values include VIDEO.
-        ///
-        /// Optional.
-        pub fn media_type(mut self, value: impl Into<MakeCallMediaType>) -> Self {
-            self.media_type = Some(value.into());
-            self
-        }
-        /// 闪信配置
-        ///
-        /// Flash SMS configuration (a JSON string).
-        ///
-        /// Optional.
-        pub fn flash_sms_variables(mut self, value: impl Into<String>) -> Self {
-            self.flash_sms_variables = Some(value.into());
-            self
-        }
-        /// The request, once every required value is set and every constraint holds.
-        #[inline]
-        pub fn build(self) -> Result<Request, BuildError> {
-            let request = Request {
-                instance_id: BuildError::require(self.instance_id, "InstanceId")?,
-                user_id: self.user_id,
-                device_id: self.device_id,
-                caller: self.caller,
-                callee: BuildError::require(self.callee, "Callee")?,
-                timeout_seconds: self.timeout_seconds,
-                tags: self.tags,
-                masked_callee: self.masked_callee,
-                media_type: self.media_type,
-                flash_sms_variables: self.flash_sms_variables,
-            };
-            request.validate()?;
-            Ok(request)
-        }
-        /// Builds the request and calls it with `client` in one step (a build error is
-        /// the call's `Error::Build`); the future owns a clone of the client.
-        #[inline]
-        pub fn send(
-            self,
-            client: &super::Client,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<Output, Error>,
-        > + Send + 'static {
-            client.core.call_built(self.build())
-        }
-    }
-    impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
         /// Sans-IO: usable without any async runtime.
         #[inline]
@@ -5110,10 +3457,7 @@ pub mod make_call {
             parts.path("/");
             parts.query("Action", "MakeCall");
             parts.query("Version", "2020-07-01");
-            {
-                let value = &self.instance_id;
-                parts.query("InstanceId", value.as_str());
-            }
+            parts.query("InstanceId", self.instance_id.as_str());
             if let Some(value) = &self.user_id {
                 parts.query("UserId", value.as_str());
             }
@@ -5123,10 +3467,7 @@ pub mod make_call {
             if let Some(value) = &self.caller {
                 parts.query("Caller", value.as_str());
             }
-            {
-                let value = &self.callee;
-                parts.query("Callee", value.as_str());
-            }
+            parts.query("Callee", self.callee.as_str());
             if let Some(value) = &self.timeout_seconds {
                 parts.query("TimeoutSeconds", value.to_string().as_str());
             }
@@ -5145,10 +3486,43 @@ pub mod make_call {
             parts.finish()
         }
     }
-    ::switchboard_runtime::operation!(
-        Request => Output, Error, parse_response,
-        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
-        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
+    ::switchboard_runtime::request_builder!(
+        RequestBuilder => Request { #[doc =
+        " 实例 ID。 Instance ID. Required: `build` fails without it."] instance_id :
+        String = required("InstanceId"), #[doc =
+        " 发起外呼的坐席 ID,非必填,不填默认使用当前 RAM 账号映射的坐席。"]
+        #[doc = " "] #[doc =
+        " Agent ID initiating the outbound call. This field is optional. If not specified, the system uses the agent mapped to the current RAM user by default."]
+        #[doc = " "] #[doc = " Optional."] user_id : String = optional, #[doc =
+        " 设备 ID,无意义,可以随便填写。 Device ID. This field is meaningless and can be filled with any value. Optional."]
+        device_id : String = optional, #[doc =
+        " 主叫号码,如果是内部呼叫,这此参数无效,如果是外部呼叫,此参数为当前坐席可用的外呼号码,需要确保该号码可外呼且坐席对该号码有使用权,使用权通过两种途径获得,一是将号码绑定到当前坐席签入的技能组上,二是将号码设置为坐席的个人外呼号码。"]
+        #[doc = " "] #[doc =
+        " Caller number. This parameter is invalid for internal calls. For outbound calls, specify an outbound number available to the current agent. Ensure that the number supports outbound calling and that the agent has permission to use it. Permission can be granted in two ways: either by attaching the number to the skill group the agent signed into, or by setting the number as the agent's personal outbound number."]
+        #[doc = " "] #[doc = " Optional."] caller : String = optional, #[doc =
+        " 被叫号码,如果是内部呼叫,该字段填写目标坐席的分机号,如果是外呼呼叫,填写客户的电话号码。"]
+        #[doc = " "] #[doc =
+        " Callee number. For internal calls, specify the target agent's extension number in this field. For outbound calls, specify the customer's phone number."]
+        #[doc = " "] #[doc = " Required: `build` fails without it."] callee : String =
+        required("Callee"), #[doc =
+        " 超时时间,呼叫在经过该参数指定的时间仍然未接通的情况下,则主动挂断,取值范围 30-300,单位秒。"]
+        #[doc = " "] #[doc =
+        " Timeout. If the call is not answered within the time specified by this parameter, the system automatically hangs up. Valid values range from 30 to 300 seconds."]
+        #[doc = " "] #[doc = " Optional. Range: 30 to 300. Format: `int32`."]
+        timeout_seconds : i32 = optional, #[doc =
+        " 随路数据,客户无需关心。 Channel-associated data; customers need not care about it. Optional."]
+        tags : String = optional, #[doc =
+        " 脱敏后的被叫号码,如果该字段不为空,表示需要对被叫号码脱敏,脱敏规则由客户自行定义,只需将脱敏后的被叫号码填入即可,使用脱敏被叫会导致某些场景下看到的是脱敏后的被叫号码,无法查看真实被叫号码。"]
+        #[doc = " "] #[doc =
+        " The desensitized callee number. If this field is not empty, the callee number must be desensitized; the rule is defined by the customer, who only fills in the desensitized number. Using it means that in some scenarios only the desensitized callee number is visible, not the real one."]
+        #[doc = " "] #[doc = " Optional."] masked_callee : String = optional, #[doc =
+        " 媒体类型,默认是语音(AUDIO), 其他可选参数包括 VIDEO。"] #[doc
+        = " "] #[doc =
+        " Media type. The default value is AUDIO. Other valid values include VIDEO."]
+        #[doc = " "] #[doc = " Optional."] media_type : MakeCallMediaType = optional,
+        #[doc = " 闪信配置"] #[doc = " "] #[doc =
+        " Flash SMS configuration (a JSON string)."] #[doc = " "] #[doc = " Optional."]
+        flash_sms_variables : String = optional }
     );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
@@ -5181,23 +3555,13 @@ pub mod make_call {
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {
-        /// 系统自增 ID,客户无需关心。
-        ///
-        /// System auto-increment ID; customers need not care about it.
+        /// 系统自增 ID,客户无需关心。 System auto-increment ID; customers need not care about it.
         ///
         /// Format: `int64`. Example: `123456`. Wire name: `ContextId`.
         pub context_id: Option<i64>,
-        /// 话务上下文环境。
-        ///
-        /// Call context.
-        ///
-        /// Wire name: `CallContext`.
+        /// 话务上下文环境。 Call context. Wire name: `CallContext`.
         pub call_context: Option<super::types::CallContext>,
-        /// 坐席上下文环境。
-        ///
-        /// Agent (user) context.
-        ///
-        /// Wire name: `UserContext`.
+        /// 坐席上下文环境。 Agent (user) context. Wire name: `UserContext`.
         pub user_context: Option<super::types::UserContext>,
         /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
         pub envelope: Option<super::ResponseEnvelope>,
@@ -5206,50 +3570,25 @@ pub mod make_call {
         Output { optional context_id = "ContextId", optional call_context =
         "CallContext", optional user_context = "UserContext", skip envelope = "" }
     );
-    /// Why a call of this endpoint failed: one variant per documented code, then the
-    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
-    #[derive(Debug)]
-    #[non_exhaustive]
-    pub enum Error {
-        /// `NotExists.UserId` (HTTP 404): The user %s does not exist in instance %s.
-        ///
-        /// 呼叫中心实例中不存在指定的用户。
-        ///
-        /// The specified user does not exist in the contact center instance.
-        NotExistsUserId(::switchboard_runtime::response::ApiError),
-        /// `NotExists.InstanceId` (HTTP 404): The specified instance %s does not exist.
-        ///
-        /// 指定的呼叫中心实例不存在。
-        ///
-        /// The specified contact center instance does not exist.
-        NotExistsInstanceId(::switchboard_runtime::response::ApiError),
-        /// `UserBusy` (HTTP 400): The user %s you called was busy. Please try again later.
-        ///
-        /// 您呼叫的用户正忙,请稍后再试。
-        ///
-        /// The user you called is busy; please try again later.
-        UserBusy(::switchboard_runtime::response::ApiError),
-        /// `NotExists.Extension` (HTTP 404): No available extension number exists.
-        ///
-        /// 没有可分配的分机号。
-        ///
-        /// No extension number is available for assignment.
-        NotExistsExtension(::switchboard_runtime::response::ApiError),
-        /// A service-wide documented code that the endpoint's page does not list.
-        Service(::switchboard_runtime::response::ApiError),
-        /// A code or HTTP status the documentation does not list; the raw response is kept.
-        Undocumented(::switchboard_runtime::response::ApiError),
-        /// The response body could not be decoded; the raw response is kept.
-        Decode(::switchboard_runtime::response::DecodeError),
-        /// The request broke a documented constraint and was not sent.
-        Build(BuildError),
-        /// The request could not be sent (transport or credentials).
-        Send(::switchboard_runtime::auth::SendError),
-    }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { "NotExists.UserId" =>
-        NotExistsUserId, "NotExists.InstanceId" => NotExistsInstanceId, "UserBusy" =>
-        UserBusy, "NotExists.Extension" => NotExistsExtension }
+        enum Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { #[doc =
+        " `NotExists.UserId` (HTTP 404): The user %s does not exist in instance %s."]
+        #[doc = " "] #[doc = " 呼叫中心实例中不存在指定的用户。"] #[doc =
+        " "] #[doc =
+        " The specified user does not exist in the contact center instance."]
+        "NotExists.UserId" => NotExistsUserId, #[doc =
+        " `NotExists.InstanceId` (HTTP 404): The specified instance %s does not exist."]
+        #[doc = " "] #[doc = " 指定的呼叫中心实例不存在。"] #[doc = " "]
+        #[doc = " The specified contact center instance does not exist."]
+        "NotExists.InstanceId" => NotExistsInstanceId, #[doc =
+        " `UserBusy` (HTTP 400): The user %s you called was busy. Please try again later."]
+        #[doc = " "] #[doc = " 您呼叫的用户正忙,请稍后再试。"] #[doc = " "]
+        #[doc = " The user you called is busy; please try again later."] "UserBusy" =>
+        UserBusy, #[doc =
+        " `NotExists.Extension` (HTTP 404): No available extension number exists."] #[doc
+        = " "] #[doc = " 没有可分配的分机号。"] #[doc = " "] #[doc =
+        " No extension number is available for assignment."] "NotExists.Extension" =>
+        NotExistsExtension }
     );
     /// Documented values; others are kept as received.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -5327,18 +3666,12 @@ pub mod make_call {
 ///
 /// Source: <https://help.aliyun.com/zh/ccs/developer-reference/api-ccc-2020-07-01-monitorcall>
 pub mod monitor_call {
-    use ::switchboard_runtime::bytes::Bytes;
-    use ::switchboard_runtime::error::BuildError;
     #[allow(unused_imports)]
-    use ::switchboard_runtime::wire::ToJson as _;
-    /// The endpoint's id.
-    pub const ID: &str = "monitor_call";
-    /// HTTP method.
-    pub const METHOD: &str = "POST";
-    /// Path template under the base URL.
-    pub const PATH: &str = "/";
-    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
-    pub const IDEMPOTENT: bool = false;
+    use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response, endpoint { id : "monitor_call", method
+        : "POST", path : "/", idempotent : false, }
+    );
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
@@ -5381,27 +3714,15 @@ pub mod monitor_call {
     #[derive(Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub struct Request {
-        /// 实例 ID。
-        ///
-        /// Instance ID.
-        ///
-        /// Example: `ccc-test`. Wire name: `InstanceId`.
+        /// 实例 ID。 Instance ID. Example: `ccc-test`. Wire name: `InstanceId`.
         pub instance_id: String,
-        /// 坐席 ID。
-        ///
-        /// Agent ID.
-        ///
-        /// Example: `agent@ccc-test`. Wire name: `UserId`.
+        /// 坐席 ID。 Agent ID. Example: `agent@ccc-test`. Wire name: `UserId`.
         pub user_id: Option<String>,
-        /// 设备 ID,无意义,可以随便填写。
-        ///
-        /// Device ID. This parameter is meaningless and can be filled with any value.
+        /// 设备 ID,无意义,可以随便填写。 Device ID. This parameter is meaningless and can be filled with any value.
         ///
         /// Example: `device`. Wire name: `DeviceId`.
         pub device_id: Option<String>,
-        /// 被监听的座席的 ID。
-        ///
-        /// The ID of the agent being monitored.
+        /// 被监听的座席的 ID。 The ID of the agent being monitored.
         ///
         /// Example: `agent2@ccc-test`. Wire name: `MonitoredUserId`.
         pub monitored_user_id: String,
@@ -5413,101 +3734,11 @@ pub mod monitor_call {
         pub timeout_seconds: Option<i32>,
     }
     impl Request {
-        /// A builder; `build` checks required values and documented constraints.
-        #[inline]
-        pub fn builder() -> RequestBuilder {
-            RequestBuilder::default()
-        }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
             Ok(())
         }
-    }
-    /// Builds a [`Request`].
-    #[derive(Clone, Debug, Default)]
-    pub struct RequestBuilder {
-        instance_id: Option<String>,
-        user_id: Option<String>,
-        device_id: Option<String>,
-        monitored_user_id: Option<String>,
-        timeout_seconds: Option<i32>,
-    }
-    impl RequestBuilder {
-        /// 实例 ID。
-        ///
-        /// Instance ID.
-        ///
-        /// Required: `build` fails without it.
-        pub fn instance_id(mut self, value: impl Into<String>) -> Self {
-            self.instance_id = Some(value.into());
-            self
-        }
-        /// 坐席 ID。
-        ///
-        /// Agent ID.
-        ///
-        /// Optional.
-        pub fn user_id(mut self, value: impl Into<String>) -> Self {
-            self.user_id = Some(value.into());
-            self
-        }
-        /// 设备 ID,无意义,可以随便填写。
-        ///
-        /// Device ID. This parameter is meaningless and can be filled with any value.
-        ///
-        /// Optional.
-        pub fn device_id(mut self, value: impl Into<String>) -> Self {
-            self.device_id = Some(value.into());
-            self
-        }
-        /// 被监听的座席的 ID。
-        ///
-        /// The ID of the agent being monitored.
-        ///
-        /// Required: `build` fails without it.
-        pub fn monitored_user_id(mut self, value: impl Into<String>) -> Self {
-            self.monitored_user_id = Some(value.into());
-            self
-        }
-        /// 监听超时时间,经过指定的时间监听仍未成功,则取消监听,正常情况下,监听操作会马上成功,设置超时时间是为了防止异常发生,此字段选填,默认 30,单位秒。
-        ///
-        /// The timeout period for the listening operation, in seconds. If the listening operation does not succeed within the specified time, it is canceled. Normally, the listening operation succeeds immediately. The timeout setting is provided to handle abnormal scenarios. This field is optional and defaults to 30 seconds.
-        ///
-        /// Optional. Format: `int32`.
-        pub fn timeout_seconds(mut self, value: impl Into<i32>) -> Self {
-            self.timeout_seconds = Some(value.into());
-            self
-        }
-        /// The request, once every required value is set and every constraint holds.
-        #[inline]
-        pub fn build(self) -> Result<Request, BuildError> {
-            let request = Request {
-                instance_id: BuildError::require(self.instance_id, "InstanceId")?,
-                user_id: self.user_id,
-                device_id: self.device_id,
-                monitored_user_id: BuildError::require(
-                    self.monitored_user_id,
-                    "MonitoredUserId",
-                )?,
-                timeout_seconds: self.timeout_seconds,
-            };
-            request.validate()?;
-            Ok(request)
-        }
-        /// Builds the request and calls it with `client` in one step (a build error is
-        /// the call's `Error::Build`); the future owns a clone of the client.
-        #[inline]
-        pub fn send(
-            self,
-            client: &super::Client,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<Output, Error>,
-        > + Send + 'static {
-            client.core.call_built(self.build())
-        }
-    }
-    impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
         /// Sans-IO: usable without any async runtime.
         #[inline]
@@ -5524,30 +3755,34 @@ pub mod monitor_call {
             parts.path("/");
             parts.query("Action", "MonitorCall");
             parts.query("Version", "2020-07-01");
-            {
-                let value = &self.instance_id;
-                parts.query("InstanceId", value.as_str());
-            }
+            parts.query("InstanceId", self.instance_id.as_str());
             if let Some(value) = &self.user_id {
                 parts.query("UserId", value.as_str());
             }
             if let Some(value) = &self.device_id {
                 parts.query("DeviceId", value.as_str());
             }
-            {
-                let value = &self.monitored_user_id;
-                parts.query("MonitoredUserId", value.as_str());
-            }
+            parts.query("MonitoredUserId", self.monitored_user_id.as_str());
             if let Some(value) = &self.timeout_seconds {
                 parts.query("TimeoutSeconds", value.to_string().as_str());
             }
             parts.finish()
         }
     }
-    ::switchboard_runtime::operation!(
-        Request => Output, Error, parse_response,
-        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
-        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
+    ::switchboard_runtime::request_builder!(
+        RequestBuilder => Request { #[doc =
+        " 实例 ID。 Instance ID. Required: `build` fails without it."] instance_id :
+        String = required("InstanceId"), #[doc = " 坐席 ID。 Agent ID. Optional."]
+        user_id : String = optional, #[doc =
+        " 设备 ID,无意义,可以随便填写。 Device ID. This parameter is meaningless and can be filled with any value."]
+        #[doc = " "] #[doc = " Optional."] device_id : String = optional, #[doc =
+        " 被监听的座席的 ID。 The ID of the agent being monitored. Required: `build` fails without it."]
+        monitored_user_id : String = required("MonitoredUserId"), #[doc =
+        " 监听超时时间,经过指定的时间监听仍未成功,则取消监听,正常情况下,监听操作会马上成功,设置超时时间是为了防止异常发生,此字段选填,默认 30,单位秒。"]
+        #[doc = " "] #[doc =
+        " The timeout period for the listening operation, in seconds. If the listening operation does not succeed within the specified time, it is canceled. Normally, the listening operation succeeds immediately. The timeout setting is provided to handle abnormal scenarios. This field is optional and defaults to 30 seconds."]
+        #[doc = " "] #[doc = " Optional. Format: `int32`."] timeout_seconds : i32 =
+        optional }
     );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
@@ -5580,17 +3815,9 @@ pub mod monitor_call {
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {
-        /// 话务上下文环境。
-        ///
-        /// Call context.
-        ///
-        /// Wire name: `CallContext`.
+        /// 话务上下文环境。 Call context. Wire name: `CallContext`.
         pub call_context: Option<super::types::CallContext>,
-        /// 坐席上下文环境。
-        ///
-        /// Agent (user) context.
-        ///
-        /// Wire name: `UserContext`.
+        /// 坐席上下文环境。 Agent (user) context. Wire name: `UserContext`.
         pub user_context: Option<super::types::UserContext>,
         /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
         pub envelope: Option<super::ResponseEnvelope>,
@@ -5599,43 +3826,20 @@ pub mod monitor_call {
         Output { optional call_context = "CallContext", optional user_context =
         "UserContext", skip envelope = "" }
     );
-    /// Why a call of this endpoint failed: one variant per documented code, then the
-    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
-    #[derive(Debug)]
-    #[non_exhaustive]
-    pub enum Error {
-        /// `NotExists.ChannelId` (HTTP 404): The specified channel %s does not exist in call %s.
-        ///
-        /// 通话中不存在指定的Channel信息。
-        ///
-        /// The specified channel does not exist in the call.
-        NotExistsChannelId(::switchboard_runtime::response::ApiError),
-        /// `NotExists.InstanceId` (HTTP 404): The specified instance %s does not exist.
-        ///
-        /// 指定的呼叫中心实例不存在。
-        ///
-        /// The specified contact center instance does not exist.
-        NotExistsInstanceId(::switchboard_runtime::response::ApiError),
-        /// `NotExists.UserId` (HTTP 404): The user %s does not exist in instance %s.
-        ///
-        /// 呼叫中心实例中不存在指定的用户。
-        ///
-        /// The specified user does not exist in the contact center instance.
-        NotExistsUserId(::switchboard_runtime::response::ApiError),
-        /// A service-wide documented code that the endpoint's page does not list.
-        Service(::switchboard_runtime::response::ApiError),
-        /// A code or HTTP status the documentation does not list; the raw response is kept.
-        Undocumented(::switchboard_runtime::response::ApiError),
-        /// The response body could not be decoded; the raw response is kept.
-        Decode(::switchboard_runtime::response::DecodeError),
-        /// The request broke a documented constraint and was not sent.
-        Build(BuildError),
-        /// The request could not be sent (transport or credentials).
-        Send(::switchboard_runtime::auth::SendError),
-    }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { "NotExists.ChannelId" =>
-        NotExistsChannelId, "NotExists.InstanceId" => NotExistsInstanceId,
+        enum Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { #[doc =
+        " `NotExists.ChannelId` (HTTP 404): The specified channel %s does not exist in call %s."]
+        #[doc = " "] #[doc = " 通话中不存在指定的Channel信息。"] #[doc = " "]
+        #[doc = " The specified channel does not exist in the call."]
+        "NotExists.ChannelId" => NotExistsChannelId, #[doc =
+        " `NotExists.InstanceId` (HTTP 404): The specified instance %s does not exist."]
+        #[doc = " "] #[doc = " 指定的呼叫中心实例不存在。"] #[doc = " "]
+        #[doc = " The specified contact center instance does not exist."]
+        "NotExists.InstanceId" => NotExistsInstanceId, #[doc =
+        " `NotExists.UserId` (HTTP 404): The user %s does not exist in instance %s."]
+        #[doc = " "] #[doc = " 呼叫中心实例中不存在指定的用户。"] #[doc =
+        " "] #[doc =
+        " The specified user does not exist in the contact center instance."]
         "NotExists.UserId" => NotExistsUserId }
     );
 }
@@ -5659,18 +3863,12 @@ pub mod monitor_call {
 ///
 /// Source: <https://help.aliyun.com/zh/ccs/developer-reference/api-ccc-2020-07-01-mutecall>
 pub mod mute_call {
-    use ::switchboard_runtime::bytes::Bytes;
-    use ::switchboard_runtime::error::BuildError;
     #[allow(unused_imports)]
-    use ::switchboard_runtime::wire::ToJson as _;
-    /// The endpoint's id.
-    pub const ID: &str = "mute_call";
-    /// HTTP method.
-    pub const METHOD: &str = "POST";
-    /// Path template under the base URL.
-    pub const PATH: &str = "/";
-    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
-    pub const IDEMPOTENT: bool = false;
+    use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response, endpoint { id : "mute_call", method :
+        "POST", path : "/", idempotent : false, }
+    );
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
@@ -5709,29 +3907,15 @@ pub mod mute_call {
     #[derive(Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub struct Request {
-        /// 实例 ID。
-        ///
-        /// Instance ID.
-        ///
-        /// Example: `ccc-test`. Wire name: `InstanceId`.
+        /// 实例 ID。 Instance ID. Example: `ccc-test`. Wire name: `InstanceId`.
         pub instance_id: String,
-        /// 被静音的坐席 ID。
-        ///
-        /// The agent ID to be muted.
-        ///
-        /// Example: `agent@ccc-test`. Wire name: `UserId`.
+        /// 被静音的坐席 ID。 The agent ID to be muted. Example: `agent@ccc-test`. Wire name: `UserId`.
         pub user_id: Option<String>,
-        /// 设备 ID,无意义,可以随便填写。
-        ///
-        /// Device ID. This parameter is meaningless and can be filled with any value.
+        /// 设备 ID,无意义,可以随便填写。 Device ID. This parameter is meaningless and can be filled with any value.
         ///
         /// Example: `device`. Wire name: `DeviceId`.
         pub device_id: Option<String>,
-        /// 通话 ID。
-        ///
-        /// The call ID.
-        ///
-        /// Example: `job-6581536084722****`. Wire name: `JobId`.
+        /// 通话 ID。 The call ID. Example: `job-6581536084722****`. Wire name: `JobId`.
         pub job_id: String,
         /// 待静音的话务通道 ID,非必填,默认为空,为空表示静音 UserId 对应的坐席的话务通道。
         ///
@@ -5741,98 +3925,11 @@ pub mod mute_call {
         pub channel_id: Option<String>,
     }
     impl Request {
-        /// A builder; `build` checks required values and documented constraints.
-        #[inline]
-        pub fn builder() -> RequestBuilder {
-            RequestBuilder::default()
-        }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
             Ok(())
         }
-    }
-    /// Builds a [`Request`].
-    #[derive(Clone, Debug, Default)]
-    pub struct RequestBuilder {
-        instance_id: Option<String>,
-        user_id: Option<String>,
-        device_id: Option<String>,
-        job_id: Option<String>,
-        channel_id: Option<String>,
-    }
-    impl RequestBuilder {
-        /// 实例 ID。
-        ///
-        /// Instance ID.
-        ///
-        /// Required: `build` fails without it.
-        pub fn instance_id(mut self, value: impl Into<String>) -> Self {
-            self.instance_id = Some(value.into());
-            self
-        }
-        /// 被静音的坐席 ID。
-        ///
-        /// The agent ID to be muted.
-        ///
-        /// Optional.
-        pub fn user_id(mut self, value: impl Into<String>) -> Self {
-            self.user_id = Some(value.into());
-            self
-        }
-        /// 设备 ID,无意义,可以随便填写。
-        ///
-        /// Device ID. This parameter is meaningless and can be filled with any value.
-        ///
-        /// Optional.
-        pub fn device_id(mut self, value: impl Into<String>) -> Self {
-            self.device_id = Some(value.into());
-            self
-        }
-        /// 通话 ID。
-        ///
-        /// The call ID.
-        ///
-        /// Required: `build` fails without it.
-        pub fn job_id(mut self, value: impl Into<String>) -> Self {
-            self.job_id = Some(value.into());
-            self
-        }
-        /// 待静音的话务通道 ID,非必填,默认为空,为空表示静音 UserId 对应的坐席的话务通道。
-        ///
-        /// The ID of the voice channel to be muted. This parameter is optional and defaults to empty. If it is empty, the voice channel of the agent corresponding to UserId will be muted.
-        ///
-        /// Optional.
-        pub fn channel_id(mut self, value: impl Into<String>) -> Self {
-            self.channel_id = Some(value.into());
-            self
-        }
-        /// The request, once every required value is set and every constraint holds.
-        #[inline]
-        pub fn build(self) -> Result<Request, BuildError> {
-            let request = Request {
-                instance_id: BuildError::require(self.instance_id, "InstanceId")?,
-                user_id: self.user_id,
-                device_id: self.device_id,
-                job_id: BuildError::require(self.job_id, "JobId")?,
-                channel_id: self.channel_id,
-            };
-            request.validate()?;
-            Ok(request)
-        }
-        /// Builds the request and calls it with `client` in one step (a build error is
-        /// the call's `Error::Build`); the future owns a clone of the client.
-        #[inline]
-        pub fn send(
-            self,
-            client: &super::Client,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<Output, Error>,
-        > + Send + 'static {
-            client.core.call_built(self.build())
-        }
-    }
-    impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
         /// Sans-IO: usable without any async runtime.
         #[inline]
@@ -5849,30 +3946,34 @@ pub mod mute_call {
             parts.path("/");
             parts.query("Action", "MuteCall");
             parts.query("Version", "2020-07-01");
-            {
-                let value = &self.instance_id;
-                parts.query("InstanceId", value.as_str());
-            }
+            parts.query("InstanceId", self.instance_id.as_str());
             if let Some(value) = &self.user_id {
                 parts.query("UserId", value.as_str());
             }
             if let Some(value) = &self.device_id {
                 parts.query("DeviceId", value.as_str());
             }
-            {
-                let value = &self.job_id;
-                parts.query("JobId", value.as_str());
-            }
+            parts.query("JobId", self.job_id.as_str());
             if let Some(value) = &self.channel_id {
                 parts.query("ChannelId", value.as_str());
             }
             parts.finish()
         }
     }
-    ::switchboard_runtime::operation!(
-        Request => Output, Error, parse_response,
-        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
-        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
+    ::switchboard_runtime::request_builder!(
+        RequestBuilder => Request { #[doc =
+        " 实例 ID。 Instance ID. Required: `build` fails without it."] instance_id :
+        String = required("InstanceId"), #[doc =
+        " 被静音的坐席 ID。 The agent ID to be muted. Optional."] user_id : String
+        = optional, #[doc =
+        " 设备 ID,无意义,可以随便填写。 Device ID. This parameter is meaningless and can be filled with any value."]
+        #[doc = " "] #[doc = " Optional."] device_id : String = optional, #[doc =
+        " 通话 ID。 The call ID. Required: `build` fails without it."] job_id : String
+        = required("JobId"), #[doc =
+        " 待静音的话务通道 ID,非必填,默认为空,为空表示静音 UserId 对应的坐席的话务通道。"]
+        #[doc = " "] #[doc =
+        " The ID of the voice channel to be muted. This parameter is optional and defaults to empty. If it is empty, the voice channel of the agent corresponding to UserId will be muted."]
+        #[doc = " "] #[doc = " Optional."] channel_id : String = optional }
     );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
@@ -5905,17 +4006,9 @@ pub mod mute_call {
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {
-        /// 话务上下文环境。
-        ///
-        /// Call context.
-        ///
-        /// Wire name: `CallContext`.
+        /// 话务上下文环境。 Call context. Wire name: `CallContext`.
         pub call_context: Option<super::types::CallContext>,
-        /// 坐席上下文环境。
-        ///
-        /// Agent (user) context.
-        ///
-        /// Wire name: `UserContext`.
+        /// 坐席上下文环境。 Agent (user) context. Wire name: `UserContext`.
         pub user_context: Option<super::types::UserContext>,
         /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
         pub envelope: Option<super::ResponseEnvelope>,
@@ -5924,44 +4017,19 @@ pub mod mute_call {
         Output { optional call_context = "CallContext", optional user_context =
         "UserContext", skip envelope = "" }
     );
-    /// Why a call of this endpoint failed: one variant per documented code, then the
-    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
-    #[derive(Debug)]
-    #[non_exhaustive]
-    pub enum Error {
-        /// `NotExists.ChannelId` (HTTP 404): The specified channel %s does not exist in call %s.
-        ///
-        /// 通话中不存在指定的Channel信息。
-        ///
-        /// The specified channel does not exist in the call.
-        NotExistsChannelId(::switchboard_runtime::response::ApiError),
-        /// `NotExists.InstanceId` (HTTP 404): The specified instance %s does not exist.
-        ///
-        /// 指定的呼叫中心实例不存在。
-        ///
-        /// The specified contact center instance does not exist.
-        NotExistsInstanceId(::switchboard_runtime::response::ApiError),
-        /// `NotExists.JobId` (HTTP 404): The call %s does not exist.
-        ///
-        /// 指定的通话信息不存在。
-        ///
-        /// The specified call does not exist.
-        NotExistsJobId(::switchboard_runtime::response::ApiError),
-        /// A service-wide documented code that the endpoint's page does not list.
-        Service(::switchboard_runtime::response::ApiError),
-        /// A code or HTTP status the documentation does not list; the raw response is kept.
-        Undocumented(::switchboard_runtime::response::ApiError),
-        /// The response body could not be decoded; the raw response is kept.
-        Decode(::switchboard_runtime::response::DecodeError),
-        /// The request broke a documented constraint and was not sent.
-        Build(BuildError),
-        /// The request could not be sent (transport or credentials).
-        Send(::switchboard_runtime::auth::SendError),
-    }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { "NotExists.ChannelId" =>
-        NotExistsChannelId, "NotExists.InstanceId" => NotExistsInstanceId,
-        "NotExists.JobId" => NotExistsJobId }
+        enum Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { #[doc =
+        " `NotExists.ChannelId` (HTTP 404): The specified channel %s does not exist in call %s."]
+        #[doc = " "] #[doc = " 通话中不存在指定的Channel信息。"] #[doc = " "]
+        #[doc = " The specified channel does not exist in the call."]
+        "NotExists.ChannelId" => NotExistsChannelId, #[doc =
+        " `NotExists.InstanceId` (HTTP 404): The specified instance %s does not exist."]
+        #[doc = " "] #[doc = " 指定的呼叫中心实例不存在。"] #[doc = " "]
+        #[doc = " The specified contact center instance does not exist."]
+        "NotExists.InstanceId" => NotExistsInstanceId, #[doc =
+        " `NotExists.JobId` (HTTP 404): The call %s does not exist."] #[doc = " "] #[doc
+        = " 指定的通话信息不存在。"] #[doc = " "] #[doc =
+        " The specified call does not exist."] "NotExists.JobId" => NotExistsJobId }
     );
 }
 #[rustfmt::skip]
@@ -5993,18 +4061,12 @@ pub mod mute_call {
 ///
 /// Source: <https://help.aliyun.com/zh/ccs/developer-reference/api-ccc-2020-07-01-polluserstatus>
 pub mod poll_user_status {
-    use ::switchboard_runtime::bytes::Bytes;
-    use ::switchboard_runtime::error::BuildError;
     #[allow(unused_imports)]
-    use ::switchboard_runtime::wire::ToJson as _;
-    /// The endpoint's id.
-    pub const ID: &str = "poll_user_status";
-    /// HTTP method.
-    pub const METHOD: &str = "POST";
-    /// Path template under the base URL.
-    pub const PATH: &str = "/";
-    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
-    pub const IDEMPOTENT: bool = false;
+    use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response, endpoint { id : "poll_user_status",
+        method : "POST", path : "/", idempotent : false, }
+    );
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
@@ -6013,23 +4075,15 @@ pub mod poll_user_status {
     #[derive(Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub struct Request {
-        /// 实例 ID。
-        ///
-        /// The instance ID.
-        ///
-        /// Example: `ccc-test`. Wire name: `InstanceId`.
+        /// 实例 ID。 The instance ID. Example: `ccc-test`. Wire name: `InstanceId`.
         pub instance_id: String,
-        /// 坐席 ID。
-        ///
-        /// The agent ID.
+        /// 坐席 ID。 The agent ID.
         ///
         /// Unconfirmed: Required-ness conflicts: the older zh page (help.aliyun.com/document_detail/439618.htm) marks UserId 必填 是; the English cccai page marks it "No"; the SDK 2.35.0 model marks only InstanceId "This parameter is required."; the API-metadata typings (muzea/aliyun-sdk-node) make it optional. This spec follows the newer pages and the SDK (optional).
         ///
         /// Example: `agent@ccc-test`. Wire name: `UserId`.
         pub user_id: Option<String>,
-        /// 设备 ID,无意义,可以随便填写。
-        ///
-        /// The device ID. This parameter is not used and can be set to any value.
+        /// 设备 ID,无意义,可以随便填写。 The device ID. This parameter is not used and can be set to any value.
         ///
         /// Unconfirmed: Same conflict as UserId: 439618.htm says 必填 是; the English cccai page says "No"; the SDK does not mark it required. This spec keeps it optional.
         ///
@@ -6037,76 +4091,11 @@ pub mod poll_user_status {
         pub device_id: Option<String>,
     }
     impl Request {
-        /// A builder; `build` checks required values and documented constraints.
-        #[inline]
-        pub fn builder() -> RequestBuilder {
-            RequestBuilder::default()
-        }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
             Ok(())
         }
-    }
-    /// Builds a [`Request`].
-    #[derive(Clone, Debug, Default)]
-    pub struct RequestBuilder {
-        instance_id: Option<String>,
-        user_id: Option<String>,
-        device_id: Option<String>,
-    }
-    impl RequestBuilder {
-        /// 实例 ID。
-        ///
-        /// The instance ID.
-        ///
-        /// Required: `build` fails without it.
-        pub fn instance_id(mut self, value: impl Into<String>) -> Self {
-            self.instance_id = Some(value.into());
-            self
-        }
-        /// 坐席 ID。
-        ///
-        /// The agent ID.
-        ///
-        /// Optional.
-        pub fn user_id(mut self, value: impl Into<String>) -> Self {
-            self.user_id = Some(value.into());
-            self
-        }
-        /// 设备 ID,无意义,可以随便填写。
-        ///
-        /// The device ID. This parameter is not used and can be set to any value.
-        ///
-        /// Optional.
-        pub fn device_id(mut self, value: impl Into<String>) -> Self {
-            self.device_id = Some(value.into());
-            self
-        }
-        /// The request, once every required value is set and every constraint holds.
-        #[inline]
-        pub fn build(self) -> Result<Request, BuildError> {
-            let request = Request {
-                instance_id: BuildError::require(self.instance_id, "InstanceId")?,
-                user_id: self.user_id,
-                device_id: self.device_id,
-            };
-            request.validate()?;
-            Ok(request)
-        }
-        /// Builds the request and calls it with `client` in one step (a build error is
-        /// the call's `Error::Build`); the future owns a clone of the client.
-        #[inline]
-        pub fn send(
-            self,
-            client: &super::Client,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<Output, Error>,
-        > + Send + 'static {
-            client.core.call_built(self.build())
-        }
-    }
-    impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
         /// Sans-IO: usable without any async runtime.
         #[inline]
@@ -6123,10 +4112,7 @@ pub mod poll_user_status {
             parts.path("/");
             parts.query("Action", "PollUserStatus");
             parts.query("Version", "2020-07-01");
-            {
-                let value = &self.instance_id;
-                parts.query("InstanceId", value.as_str());
-            }
+            parts.query("InstanceId", self.instance_id.as_str());
             if let Some(value) = &self.user_id {
                 parts.query("UserId", value.as_str());
             }
@@ -6136,10 +4122,13 @@ pub mod poll_user_status {
             parts.finish()
         }
     }
-    ::switchboard_runtime::operation!(
-        Request => Output, Error, parse_response,
-        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
-        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
+    ::switchboard_runtime::request_builder!(
+        RequestBuilder => Request { #[doc =
+        " 实例 ID。 The instance ID. Required: `build` fails without it."] instance_id
+        : String = required("InstanceId"), #[doc =
+        " 坐席 ID。 The agent ID. Optional."] user_id : String = optional, #[doc =
+        " 设备 ID,无意义,可以随便填写。 The device ID. This parameter is not used and can be set to any value. Optional."]
+        device_id : String = optional }
     );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
@@ -6172,17 +4161,13 @@ pub mod poll_user_status {
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {
-        /// 系统自增 ID,客户无需关心。
-        ///
-        /// The system auto-incremented ID. You can ignore this field.
+        /// 系统自增 ID,客户无需关心。 The system auto-incremented ID. You can ignore this field.
         ///
         /// Unconfirmed: The zh developer-reference page types it `long`; the cccai pages say `integer`; the SDK uses int.
         ///
         /// Format: `int64`. Example: `103655`. Wire name: `ContextId`.
         pub context_id: Option<i64>,
-        /// 话务上下文环境。
-        ///
-        /// The call context.
+        /// 话务上下文环境。 The call context.
         ///
         /// On this endpoint, `CallType`: Values documented on this page: `INBOUND` (呼入), `BARGE` (强插), `CONSULTANT` (咨询), `CONFERENCE` (会议), `MONITOR` (监听), `INTERNAL` (内部通话), `OUTBOUND` (呼出), `INTERCEPT` (强拆), `BACK2BACK` (双呼), `PREDICTIVE` (预测式外呼), `COACH` (辅导).
         ///
@@ -6192,11 +4177,7 @@ pub mod poll_user_status {
         ///
         /// Wire name: `CallContext`.
         pub call_context: Option<super::types::CallContext>,
-        /// 坐席上下文环境。
-        ///
-        /// Agent context environment (SDK 2.35.0 comment).
-        ///
-        /// Wire name: `UserContext`.
+        /// 坐席上下文环境。 Agent context environment (SDK 2.35.0 comment). Wire name: `UserContext`.
         pub user_context: Option<super::types::UserContext>,
         /// Session context environment.
         ///
@@ -6212,24 +4193,8 @@ pub mod poll_user_status {
         "CallContext", optional user_context = "UserContext", optional chat_contexts =
         "ChatContexts", skip envelope = "" }
     );
-    /// Why a call of this endpoint failed: one variant per documented code, then the
-    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
-    #[derive(Debug)]
-    #[non_exhaustive]
-    pub enum Error {
-        /// A service-wide documented code that the endpoint's page does not list.
-        Service(::switchboard_runtime::response::ApiError),
-        /// A code or HTTP status the documentation does not list; the raw response is kept.
-        Undocumented(::switchboard_runtime::response::ApiError),
-        /// The response body could not be decoded; the raw response is kept.
-        Decode(::switchboard_runtime::response::DecodeError),
-        /// The request broke a documented constraint and was not sent.
-        Build(BuildError),
-        /// The request could not be sent (transport or credentials).
-        Send(::switchboard_runtime::auth::SendError),
-    }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, {}
+        enum Error, ID, ERRORS, super::ERRORS, super::ServiceCode, {}
     );
 }
 #[rustfmt::skip]
@@ -6252,18 +4217,12 @@ pub mod poll_user_status {
 ///
 /// Source: <https://help.aliyun.com/zh/ccs/developer-reference/api-ccc-2020-07-01-readyforservice>
 pub mod ready_for_service {
-    use ::switchboard_runtime::bytes::Bytes;
-    use ::switchboard_runtime::error::BuildError;
     #[allow(unused_imports)]
-    use ::switchboard_runtime::wire::ToJson as _;
-    /// The endpoint's id.
-    pub const ID: &str = "ready_for_service";
-    /// HTTP method.
-    pub const METHOD: &str = "POST";
-    /// Path template under the base URL.
-    pub const PATH: &str = "/";
-    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
-    pub const IDEMPOTENT: bool = false;
+    use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response, endpoint { id : "ready_for_service",
+        method : "POST", path : "/", idempotent : false, }
+    );
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
@@ -6315,11 +4274,7 @@ pub mod ready_for_service {
     #[derive(Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub struct Request {
-        /// 实例 ID。
-        ///
-        /// Instance ID.
-        ///
-        /// Example: `ccc-test`. Wire name: `InstanceId`.
+        /// 实例 ID。 Instance ID. Example: `ccc-test`. Wire name: `InstanceId`.
         pub instance_id: String,
         /// 坐席 ID,不填默认为当前 RAM 账户映射的坐席。
         ///
@@ -6327,9 +4282,7 @@ pub mod ready_for_service {
         ///
         /// Example: `user-test@ccc-test`. Wire name: `UserId`.
         pub user_id: Option<String>,
-        /// 设备 ID,无意义,可以随便填写。
-        ///
-        /// Device ID. This parameter is meaningless and can be filled with any value.
+        /// 设备 ID,无意义,可以随便填写。 Device ID. This parameter is meaningless and can be filled with any value.
         ///
         /// Example: `device`. Wire name: `DeviceId`.
         pub device_id: Option<String>,
@@ -6341,87 +4294,11 @@ pub mod ready_for_service {
         pub outbound_scenario: Option<bool>,
     }
     impl Request {
-        /// A builder; `build` checks required values and documented constraints.
-        #[inline]
-        pub fn builder() -> RequestBuilder {
-            RequestBuilder::default()
-        }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
             Ok(())
         }
-    }
-    /// Builds a [`Request`].
-    #[derive(Clone, Debug, Default)]
-    pub struct RequestBuilder {
-        instance_id: Option<String>,
-        user_id: Option<String>,
-        device_id: Option<String>,
-        outbound_scenario: Option<bool>,
-    }
-    impl RequestBuilder {
-        /// 实例 ID。
-        ///
-        /// Instance ID.
-        ///
-        /// Required: `build` fails without it.
-        pub fn instance_id(mut self, value: impl Into<String>) -> Self {
-            self.instance_id = Some(value.into());
-            self
-        }
-        /// 坐席 ID,不填默认为当前 RAM 账户映射的坐席。
-        ///
-        /// Agent ID. If not specified, it defaults to the agent mapped to the current RAM account.
-        ///
-        /// Optional.
-        pub fn user_id(mut self, value: impl Into<String>) -> Self {
-            self.user_id = Some(value.into());
-            self
-        }
-        /// 设备 ID,无意义,可以随便填写。
-        ///
-        /// Device ID. This parameter is meaningless and can be filled with any value.
-        ///
-        /// Optional.
-        pub fn device_id(mut self, value: impl Into<String>) -> Self {
-            self.device_id = Some(value.into());
-            self
-        }
-        /// 上线后是否进入仅外呼模式,选填,默认 false。
-        ///
-        /// Whether to enter outbound-only mode after going online; optional, false by default.
-        ///
-        /// Optional.
-        pub fn outbound_scenario(mut self, value: impl Into<bool>) -> Self {
-            self.outbound_scenario = Some(value.into());
-            self
-        }
-        /// The request, once every required value is set and every constraint holds.
-        #[inline]
-        pub fn build(self) -> Result<Request, BuildError> {
-            let request = Request {
-                instance_id: BuildError::require(self.instance_id, "InstanceId")?,
-                user_id: self.user_id,
-                device_id: self.device_id,
-                outbound_scenario: self.outbound_scenario,
-            };
-            request.validate()?;
-            Ok(request)
-        }
-        /// Builds the request and calls it with `client` in one step (a build error is
-        /// the call's `Error::Build`); the future owns a clone of the client.
-        #[inline]
-        pub fn send(
-            self,
-            client: &super::Client,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<Output, Error>,
-        > + Send + 'static {
-            client.core.call_built(self.build())
-        }
-    }
-    impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
         /// Sans-IO: usable without any async runtime.
         #[inline]
@@ -6438,10 +4315,7 @@ pub mod ready_for_service {
             parts.path("/");
             parts.query("Action", "ReadyForService");
             parts.query("Version", "2020-07-01");
-            {
-                let value = &self.instance_id;
-                parts.query("InstanceId", value.as_str());
-            }
+            parts.query("InstanceId", self.instance_id.as_str());
             if let Some(value) = &self.user_id {
                 parts.query("UserId", value.as_str());
             }
@@ -6454,10 +4328,20 @@ pub mod ready_for_service {
             parts.finish()
         }
     }
-    ::switchboard_runtime::operation!(
-        Request => Output, Error, parse_response,
-        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
-        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
+    ::switchboard_runtime::request_builder!(
+        RequestBuilder => Request { #[doc =
+        " 实例 ID。 Instance ID. Required: `build` fails without it."] instance_id :
+        String = required("InstanceId"), #[doc =
+        " 坐席 ID,不填默认为当前 RAM 账户映射的坐席。"] #[doc = " "]
+        #[doc =
+        " Agent ID. If not specified, it defaults to the agent mapped to the current RAM account."]
+        #[doc = " "] #[doc = " Optional."] user_id : String = optional, #[doc =
+        " 设备 ID,无意义,可以随便填写。 Device ID. This parameter is meaningless and can be filled with any value."]
+        #[doc = " "] #[doc = " Optional."] device_id : String = optional, #[doc =
+        " 上线后是否进入仅外呼模式,选填,默认 false。"] #[doc = " "]
+        #[doc =
+        " Whether to enter outbound-only mode after going online; optional, false by default."]
+        #[doc = " "] #[doc = " Optional."] outbound_scenario : bool = optional }
     );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
@@ -6490,17 +4374,9 @@ pub mod ready_for_service {
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {
-        /// 坐席分机号。
-        ///
-        /// Agent extension number.
-        ///
-        /// Wire name: `Extension`.
+        /// 坐席分机号。 Agent extension number. Wire name: `Extension`.
         pub extension: Option<String>,
-        /// 工作模式。
-        ///
-        /// Work mode.
-        ///
-        /// Wire name: `WorkMode`.
+        /// 工作模式。 Work mode. Wire name: `WorkMode`.
         pub work_mode: Option<OutputWorkMode>,
         /// 设备 ID,浏览器 WebRTC 软电话或实体话机设备的标识 ID,同一时间只允许一种设备注册。
         ///
@@ -6508,17 +4384,9 @@ pub mod ready_for_service {
         ///
         /// Wire name: `DeviceId`.
         pub device_id: Option<String>,
-        /// 通话 ID。
-        ///
-        /// Call ID.
-        ///
-        /// Wire name: `JobId`.
+        /// 通话 ID。 Call ID. Wire name: `JobId`.
         pub job_id: Option<String>,
-        /// 坐席 ID。
-        ///
-        /// Agent ID.
-        ///
-        /// Wire name: `UserId`.
+        /// 坐席 ID。 Agent ID. Wire name: `UserId`.
         pub user_id: Option<String>,
         /// 小休状态码,分为系统定义的和客户定义的两种,系统定义的小休吗包括:Warm-up (坐席上线后置闲前的临时小休状态)、RingingTimeout(坐席振铃超时导致的小休)、RejectCall(坐席拒接导致的小休)。客户自定义状态码没有限制,客户可以根据业务需要自行定义。
         ///
@@ -6526,27 +4394,13 @@ pub mod ready_for_service {
         ///
         /// Wire name: `BreakCode`.
         pub break_code: Option<String>,
-        /// 实例 ID。
-        ///
-        /// Instance ID.
-        ///
-        /// Wire name: `InstanceId`.
+        /// 实例 ID。 Instance ID. Wire name: `InstanceId`.
         pub instance_id: Option<String>,
-        /// 坐席是否处于仅外呼模式。
-        ///
-        /// Whether the agent is in outbound-only mode.
-        ///
-        /// Wire name: `OutboundScenario`.
+        /// 坐席是否处于仅外呼模式。 Whether the agent is in outbound-only mode. Wire name: `OutboundScenario`.
         pub outbound_scenario: Option<bool>,
-        /// 座席状态。
-        ///
-        /// Agent state.
-        ///
-        /// Wire name: `UserState`.
+        /// 座席状态。 Agent state. Wire name: `UserState`.
         pub user_state: Option<OutputUserState>,
-        /// 坐席签入的技能组 ID 列表。
-        ///
-        /// IDs of the skill groups the agent is signed in to.
+        /// 坐席签入的技能组 ID 列表。 IDs of the skill groups the agent is signed in to.
         ///
         /// Wire name: `SignedSkillGroupIdList`.
         pub signed_skill_group_id_list: Option<Vec<String>>,
@@ -6561,47 +4415,23 @@ pub mod ready_for_service {
         "UserState", optional signed_skill_group_id_list = "SignedSkillGroupIdList", skip
         envelope = "" }
     );
-    /// Why a call of this endpoint failed: one variant per documented code, then the
-    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
-    #[derive(Debug)]
-    #[non_exhaustive]
-    pub enum Error {
-        /// `InvalidOperation.ChannelState` (HTTP 400): The operation is not allowed. Channel stats (%s) does not meet expectations (%s).
-        InvalidOperationChannelState(::switchboard_runtime::response::ApiError),
-        /// `InvalidOperation.UserState` (HTTP 400): The operation is not allowed. User state (%s) does not meet expectations (%s).
-        ///
-        /// 非法操作,用户状态不符合预期。
-        ///
-        /// Illegal operation; the user state does not meet expectations.
-        InvalidOperationUserState(::switchboard_runtime::response::ApiError),
-        /// `NotExists.InstanceId` (HTTP 404): The specified instance %s does not exist.
-        ///
-        /// 指定的呼叫中心实例不存在。
-        ///
-        /// The specified contact center instance does not exist.
-        NotExistsInstanceId(::switchboard_runtime::response::ApiError),
-        /// `NotExists.UserId` (HTTP 404): The user %s does not exist in instance %s.
-        ///
-        /// 呼叫中心实例中不存在指定的用户。
-        ///
-        /// The specified user does not exist in the contact center instance.
-        NotExistsUserId(::switchboard_runtime::response::ApiError),
-        /// A service-wide documented code that the endpoint's page does not list.
-        Service(::switchboard_runtime::response::ApiError),
-        /// A code or HTTP status the documentation does not list; the raw response is kept.
-        Undocumented(::switchboard_runtime::response::ApiError),
-        /// The response body could not be decoded; the raw response is kept.
-        Decode(::switchboard_runtime::response::DecodeError),
-        /// The request broke a documented constraint and was not sent.
-        Build(BuildError),
-        /// The request could not be sent (transport or credentials).
-        Send(::switchboard_runtime::auth::SendError),
-    }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, {
-        "InvalidOperation.ChannelState" => InvalidOperationChannelState,
-        "InvalidOperation.UserState" => InvalidOperationUserState, "NotExists.InstanceId"
-        => NotExistsInstanceId, "NotExists.UserId" => NotExistsUserId }
+        enum Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { #[doc =
+        " `InvalidOperation.ChannelState` (HTTP 400): The operation is not allowed. Channel stats (%s) does not meet expectations (%s)."]
+        "InvalidOperation.ChannelState" => InvalidOperationChannelState, #[doc =
+        " `InvalidOperation.UserState` (HTTP 400): The operation is not allowed. User state (%s) does not meet expectations (%s)."]
+        #[doc = " "] #[doc = " 非法操作,用户状态不符合预期。"] #[doc = " "]
+        #[doc = " Illegal operation; the user state does not meet expectations."]
+        "InvalidOperation.UserState" => InvalidOperationUserState, #[doc =
+        " `NotExists.InstanceId` (HTTP 404): The specified instance %s does not exist."]
+        #[doc = " "] #[doc = " 指定的呼叫中心实例不存在。"] #[doc = " "]
+        #[doc = " The specified contact center instance does not exist."]
+        "NotExists.InstanceId" => NotExistsInstanceId, #[doc =
+        " `NotExists.UserId` (HTTP 404): The user %s does not exist in instance %s."]
+        #[doc = " "] #[doc = " 呼叫中心实例中不存在指定的用户。"] #[doc =
+        " "] #[doc =
+        " The specified user does not exist in the contact center instance."]
+        "NotExists.UserId" => NotExistsUserId }
     );
     /// Documented values; others are kept as received.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -6752,18 +4582,12 @@ pub mod ready_for_service {
 ///
 /// Source: <https://help.aliyun.com/zh/ccs/developer-reference/api-ccc-2020-07-01-releasecall>
 pub mod release_call {
-    use ::switchboard_runtime::bytes::Bytes;
-    use ::switchboard_runtime::error::BuildError;
     #[allow(unused_imports)]
-    use ::switchboard_runtime::wire::ToJson as _;
-    /// The endpoint's id.
-    pub const ID: &str = "release_call";
-    /// HTTP method.
-    pub const METHOD: &str = "POST";
-    /// Path template under the base URL.
-    pub const PATH: &str = "/";
-    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
-    pub const IDEMPOTENT: bool = false;
+    use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response, endpoint { id : "release_call", method
+        : "POST", path : "/", idempotent : false, }
+    );
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
@@ -6784,11 +4608,7 @@ pub mod release_call {
     #[derive(Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub struct Request {
-        /// 实例 ID。
-        ///
-        /// Instance ID.
-        ///
-        /// Example: `ccc-test`. Wire name: `InstanceId`.
+        /// 实例 ID。 Instance ID. Example: `ccc-test`. Wire name: `InstanceId`.
         pub instance_id: String,
         /// 坐席 ID,不填默认使用当前 RAM 账号映射的坐席。
         ///
@@ -6796,17 +4616,11 @@ pub mod release_call {
         ///
         /// Example: `agent@ccc-test`. Wire name: `UserId`.
         pub user_id: Option<String>,
-        /// 设备 ID,无意义,可以随便填写。
-        ///
-        /// Device ID. This parameter is meaningless and can be filled with any value.
+        /// 设备 ID,无意义,可以随便填写。 Device ID. This parameter is meaningless and can be filled with any value.
         ///
         /// Example: `device`. Wire name: `DeviceId`.
         pub device_id: Option<String>,
-        /// 通话 ID。
-        ///
-        /// Call ID.
-        ///
-        /// Example: `job-6538214103685****`. Wire name: `JobId`.
+        /// 通话 ID。 Call ID. Example: `job-6538214103685****`. Wire name: `JobId`.
         pub job_id: String,
         /// 待挂断的话务通道 ID,非必填,不填默认为当前 UserId 对应坐席所在的话务通道。
         ///
@@ -6816,98 +4630,11 @@ pub mod release_call {
         pub channel_id: Option<String>,
     }
     impl Request {
-        /// A builder; `build` checks required values and documented constraints.
-        #[inline]
-        pub fn builder() -> RequestBuilder {
-            RequestBuilder::default()
-        }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
             Ok(())
         }
-    }
-    /// Builds a [`Request`].
-    #[derive(Clone, Debug, Default)]
-    pub struct RequestBuilder {
-        instance_id: Option<String>,
-        user_id: Option<String>,
-        device_id: Option<String>,
-        job_id: Option<String>,
-        channel_id: Option<String>,
-    }
-    impl RequestBuilder {
-        /// 实例 ID。
-        ///
-        /// Instance ID.
-        ///
-        /// Required: `build` fails without it.
-        pub fn instance_id(mut self, value: impl Into<String>) -> Self {
-            self.instance_id = Some(value.into());
-            self
-        }
-        /// 坐席 ID,不填默认使用当前 RAM 账号映射的坐席。
-        ///
-        /// Agent ID. If not specified, the agent mapped to the current Resource Access Management (RAM) user is used by default.
-        ///
-        /// Optional.
-        pub fn user_id(mut self, value: impl Into<String>) -> Self {
-            self.user_id = Some(value.into());
-            self
-        }
-        /// 设备 ID,无意义,可以随便填写。
-        ///
-        /// Device ID. This parameter is meaningless and can be filled with any value.
-        ///
-        /// Optional.
-        pub fn device_id(mut self, value: impl Into<String>) -> Self {
-            self.device_id = Some(value.into());
-            self
-        }
-        /// 通话 ID。
-        ///
-        /// Call ID.
-        ///
-        /// Required: `build` fails without it.
-        pub fn job_id(mut self, value: impl Into<String>) -> Self {
-            self.job_id = Some(value.into());
-            self
-        }
-        /// 待挂断的话务通道 ID,非必填,不填默认为当前 UserId 对应坐席所在的话务通道。
-        ///
-        /// Channel ID of the call to hang up. This parameter is optional. If not specified, it defaults to the channel where the agent corresponding to the UserId is located.
-        ///
-        /// Optional.
-        pub fn channel_id(mut self, value: impl Into<String>) -> Self {
-            self.channel_id = Some(value.into());
-            self
-        }
-        /// The request, once every required value is set and every constraint holds.
-        #[inline]
-        pub fn build(self) -> Result<Request, BuildError> {
-            let request = Request {
-                instance_id: BuildError::require(self.instance_id, "InstanceId")?,
-                user_id: self.user_id,
-                device_id: self.device_id,
-                job_id: BuildError::require(self.job_id, "JobId")?,
-                channel_id: self.channel_id,
-            };
-            request.validate()?;
-            Ok(request)
-        }
-        /// Builds the request and calls it with `client` in one step (a build error is
-        /// the call's `Error::Build`); the future owns a clone of the client.
-        #[inline]
-        pub fn send(
-            self,
-            client: &super::Client,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<Output, Error>,
-        > + Send + 'static {
-            client.core.call_built(self.build())
-        }
-    }
-    impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
         /// Sans-IO: usable without any async runtime.
         #[inline]
@@ -6924,30 +4651,36 @@ pub mod release_call {
             parts.path("/");
             parts.query("Action", "ReleaseCall");
             parts.query("Version", "2020-07-01");
-            {
-                let value = &self.instance_id;
-                parts.query("InstanceId", value.as_str());
-            }
+            parts.query("InstanceId", self.instance_id.as_str());
             if let Some(value) = &self.user_id {
                 parts.query("UserId", value.as_str());
             }
             if let Some(value) = &self.device_id {
                 parts.query("DeviceId", value.as_str());
             }
-            {
-                let value = &self.job_id;
-                parts.query("JobId", value.as_str());
-            }
+            parts.query("JobId", self.job_id.as_str());
             if let Some(value) = &self.channel_id {
                 parts.query("ChannelId", value.as_str());
             }
             parts.finish()
         }
     }
-    ::switchboard_runtime::operation!(
-        Request => Output, Error, parse_response,
-        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
-        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
+    ::switchboard_runtime::request_builder!(
+        RequestBuilder => Request { #[doc =
+        " 实例 ID。 Instance ID. Required: `build` fails without it."] instance_id :
+        String = required("InstanceId"), #[doc =
+        " 坐席 ID,不填默认使用当前 RAM 账号映射的坐席。"] #[doc = " "]
+        #[doc =
+        " Agent ID. If not specified, the agent mapped to the current Resource Access Management (RAM) user is used by default."]
+        #[doc = " "] #[doc = " Optional."] user_id : String = optional, #[doc =
+        " 设备 ID,无意义,可以随便填写。 Device ID. This parameter is meaningless and can be filled with any value."]
+        #[doc = " "] #[doc = " Optional."] device_id : String = optional, #[doc =
+        " 通话 ID。 Call ID. Required: `build` fails without it."] job_id : String =
+        required("JobId"), #[doc =
+        " 待挂断的话务通道 ID,非必填,不填默认为当前 UserId 对应坐席所在的话务通道。"]
+        #[doc = " "] #[doc =
+        " Channel ID of the call to hang up. This parameter is optional. If not specified, it defaults to the channel where the agent corresponding to the UserId is located."]
+        #[doc = " "] #[doc = " Optional."] channel_id : String = optional }
     );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
@@ -6980,21 +4713,11 @@ pub mod release_call {
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {
-        /// 话务上下文环境。
-        ///
-        /// Call context.
-        ///
-        /// Wire name: `CallContext`.
+        /// 话务上下文环境。 Call context. Wire name: `CallContext`.
         pub call_context: Option<super::types::CallContext>,
-        /// 坐席上下文环境。
-        ///
-        /// Agent (user) context.
-        ///
-        /// Wire name: `UserContext`.
+        /// 坐席上下文环境。 Agent (user) context. Wire name: `UserContext`.
         pub user_context: Option<super::types::UserContext>,
-        /// 系统自增 ID,客户无需关心。
-        ///
-        /// System auto-increment ID; customers need not care about it.
+        /// 系统自增 ID,客户无需关心。 System auto-increment ID; customers need not care about it.
         ///
         /// Format: `int64`. Example: `123456`. Wire name: `ContextId`.
         pub context_id: Option<i64>,
@@ -7005,31 +4728,12 @@ pub mod release_call {
         Output { optional call_context = "CallContext", optional user_context =
         "UserContext", optional context_id = "ContextId", skip envelope = "" }
     );
-    /// Why a call of this endpoint failed: one variant per documented code, then the
-    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
-    #[derive(Debug)]
-    #[non_exhaustive]
-    pub enum Error {
-        /// `NotExists.InstanceId` (HTTP 404): The specified instance %s does not exist.
-        ///
-        /// 指定的呼叫中心实例不存在。
-        ///
-        /// The specified contact center instance does not exist.
-        NotExistsInstanceId(::switchboard_runtime::response::ApiError),
-        /// A service-wide documented code that the endpoint's page does not list.
-        Service(::switchboard_runtime::response::ApiError),
-        /// A code or HTTP status the documentation does not list; the raw response is kept.
-        Undocumented(::switchboard_runtime::response::ApiError),
-        /// The response body could not be decoded; the raw response is kept.
-        Decode(::switchboard_runtime::response::DecodeError),
-        /// The request broke a documented constraint and was not sent.
-        Build(BuildError),
-        /// The request could not be sent (transport or credentials).
-        Send(::switchboard_runtime::auth::SendError),
-    }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { "NotExists.InstanceId" =>
-        NotExistsInstanceId }
+        enum Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { #[doc =
+        " `NotExists.InstanceId` (HTTP 404): The specified instance %s does not exist."]
+        #[doc = " "] #[doc = " 指定的呼叫中心实例不存在。"] #[doc = " "]
+        #[doc = " The specified contact center instance does not exist."]
+        "NotExists.InstanceId" => NotExistsInstanceId }
     );
 }
 #[rustfmt::skip]
@@ -7049,18 +4753,12 @@ pub mod release_call {
 ///
 /// Source: <https://help.aliyun.com/zh/ccs/developer-reference/api-ccc-2020-07-01-resetagentstate>
 pub mod reset_agent_state {
-    use ::switchboard_runtime::bytes::Bytes;
-    use ::switchboard_runtime::error::BuildError;
     #[allow(unused_imports)]
-    use ::switchboard_runtime::wire::ToJson as _;
-    /// The endpoint's id.
-    pub const ID: &str = "reset_agent_state";
-    /// HTTP method.
-    pub const METHOD: &str = "POST";
-    /// Path template under the base URL.
-    pub const PATH: &str = "/";
-    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
-    pub const IDEMPOTENT: bool = false;
+    use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response, endpoint { id : "reset_agent_state",
+        method : "POST", path : "/", idempotent : false, }
+    );
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
@@ -7069,11 +4767,7 @@ pub mod reset_agent_state {
     #[derive(Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub struct Request {
-        /// 实例 ID。
-        ///
-        /// Instance ID.
-        ///
-        /// Example: `ccc-test`. Wire name: `InstanceId`.
+        /// 实例 ID。 Instance ID. Example: `ccc-test`. Wire name: `InstanceId`.
         pub instance_id: String,
         /// 坐席 ID,非必填,不填默认使用当前 RAM 账户映射的坐席。
         ///
@@ -7089,76 +4783,11 @@ pub mod reset_agent_state {
         pub device_id: Option<String>,
     }
     impl Request {
-        /// A builder; `build` checks required values and documented constraints.
-        #[inline]
-        pub fn builder() -> RequestBuilder {
-            RequestBuilder::default()
-        }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
             Ok(())
         }
-    }
-    /// Builds a [`Request`].
-    #[derive(Clone, Debug, Default)]
-    pub struct RequestBuilder {
-        instance_id: Option<String>,
-        user_id: Option<String>,
-        device_id: Option<String>,
-    }
-    impl RequestBuilder {
-        /// 实例 ID。
-        ///
-        /// Instance ID.
-        ///
-        /// Required: `build` fails without it.
-        pub fn instance_id(mut self, value: impl Into<String>) -> Self {
-            self.instance_id = Some(value.into());
-            self
-        }
-        /// 坐席 ID,非必填,不填默认使用当前 RAM 账户映射的坐席。
-        ///
-        /// Agent ID; optional. If not specified, the agent mapped to the current RAM account is used.
-        ///
-        /// Optional.
-        pub fn user_id(mut self, value: impl Into<String>) -> Self {
-            self.user_id = Some(value.into());
-            self
-        }
-        /// 设备 ID,可以随便填写,无特殊作用,无特殊要求。
-        ///
-        /// Device ID; may be filled in with anything, has no special function or requirements.
-        ///
-        /// Optional.
-        pub fn device_id(mut self, value: impl Into<String>) -> Self {
-            self.device_id = Some(value.into());
-            self
-        }
-        /// The request, once every required value is set and every constraint holds.
-        #[inline]
-        pub fn build(self) -> Result<Request, BuildError> {
-            let request = Request {
-                instance_id: BuildError::require(self.instance_id, "InstanceId")?,
-                user_id: self.user_id,
-                device_id: self.device_id,
-            };
-            request.validate()?;
-            Ok(request)
-        }
-        /// Builds the request and calls it with `client` in one step (a build error is
-        /// the call's `Error::Build`); the future owns a clone of the client.
-        #[inline]
-        pub fn send(
-            self,
-            client: &super::Client,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<Output, Error>,
-        > + Send + 'static {
-            client.core.call_built(self.build())
-        }
-    }
-    impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
         /// Sans-IO: usable without any async runtime.
         #[inline]
@@ -7175,10 +4804,7 @@ pub mod reset_agent_state {
             parts.path("/");
             parts.query("Action", "ResetAgentState");
             parts.query("Version", "2020-07-01");
-            {
-                let value = &self.instance_id;
-                parts.query("InstanceId", value.as_str());
-            }
+            parts.query("InstanceId", self.instance_id.as_str());
             if let Some(value) = &self.user_id {
                 parts.query("UserId", value.as_str());
             }
@@ -7188,10 +4814,18 @@ pub mod reset_agent_state {
             parts.finish()
         }
     }
-    ::switchboard_runtime::operation!(
-        Request => Output, Error, parse_response,
-        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
-        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
+    ::switchboard_runtime::request_builder!(
+        RequestBuilder => Request { #[doc =
+        " 实例 ID。 Instance ID. Required: `build` fails without it."] instance_id :
+        String = required("InstanceId"), #[doc =
+        " 坐席 ID,非必填,不填默认使用当前 RAM 账户映射的坐席。"]
+        #[doc = " "] #[doc =
+        " Agent ID; optional. If not specified, the agent mapped to the current RAM account is used."]
+        #[doc = " "] #[doc = " Optional."] user_id : String = optional, #[doc =
+        " 设备 ID,可以随便填写,无特殊作用,无特殊要求。"] #[doc = " "]
+        #[doc =
+        " Device ID; may be filled in with anything, has no special function or requirements."]
+        #[doc = " "] #[doc = " Optional."] device_id : String = optional }
     );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
@@ -7224,17 +4858,9 @@ pub mod reset_agent_state {
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {
-        /// 坐席分机号。
-        ///
-        /// Agent extension number.
-        ///
-        /// Wire name: `Extension`.
+        /// 坐席分机号。 Agent extension number. Wire name: `Extension`.
         pub extension: Option<String>,
-        /// 工作模式。
-        ///
-        /// Work mode.
-        ///
-        /// Wire name: `WorkMode`.
+        /// 工作模式。 Work mode. Wire name: `WorkMode`.
         pub work_mode: Option<OutputWorkMode>,
         /// 设备 ID,浏览器 WebRTC 软电话或实体话机设备的标识 ID,同一时间只允许一种设备注册。
         ///
@@ -7242,17 +4868,9 @@ pub mod reset_agent_state {
         ///
         /// Wire name: `DeviceId`.
         pub device_id: Option<String>,
-        /// 通话 ID,如果该字段有值,说明坐席当前处于通话过程中。
-        ///
-        /// Call ID; if set, the agent is currently in a call.
-        ///
-        /// Wire name: `JobId`.
+        /// 通话 ID,如果该字段有值,说明坐席当前处于通话过程中。 Call ID; if set, the agent is currently in a call. Wire name: `JobId`.
         pub job_id: Option<String>,
-        /// 坐席 ID。
-        ///
-        /// Agent ID.
-        ///
-        /// Wire name: `UserId`.
+        /// 坐席 ID。 Agent ID. Wire name: `UserId`.
         pub user_id: Option<String>,
         /// 小休状态码,分为系统定义的和客户定义的两种,系统定义的小休吗包括:Warm-up (坐席上线后置闲前的临时小休状态)、RingingTimeout(坐席振铃超时导致的小休)、RejectCall(坐席拒接导致的小休)。客户自定义状态码没有限制,客户可以根据业务需要自行定义。
         ///
@@ -7260,27 +4878,13 @@ pub mod reset_agent_state {
         ///
         /// Wire name: `BreakCode`.
         pub break_code: Option<OutputBreakCode>,
-        /// 实例 ID。
-        ///
-        /// Instance ID.
-        ///
-        /// Wire name: `InstanceId`.
+        /// 实例 ID。 Instance ID. Wire name: `InstanceId`.
         pub instance_id: Option<String>,
-        /// 坐席是否处于仅外呼模式。
-        ///
-        /// Whether the agent is in outbound-only mode.
-        ///
-        /// Wire name: `OutboundScenario`.
+        /// 坐席是否处于仅外呼模式。 Whether the agent is in outbound-only mode. Wire name: `OutboundScenario`.
         pub outbound_scenario: Option<bool>,
-        /// 座席状态。
-        ///
-        /// Agent state.
-        ///
-        /// Wire name: `UserState`.
+        /// 座席状态。 Agent state. Wire name: `UserState`.
         pub user_state: Option<OutputUserState>,
-        /// 坐席签入的技能组 ID 列表。
-        ///
-        /// IDs of the skill groups the agent is signed in to.
+        /// 坐席签入的技能组 ID 列表。 IDs of the skill groups the agent is signed in to.
         ///
         /// Wire name: `SignedSkillGroupIdList`.
         pub signed_skill_group_id_list: Option<Vec<String>>,
@@ -7295,24 +4899,8 @@ pub mod reset_agent_state {
         "UserState", optional signed_skill_group_id_list = "SignedSkillGroupIdList", skip
         envelope = "" }
     );
-    /// Why a call of this endpoint failed: one variant per documented code, then the
-    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
-    #[derive(Debug)]
-    #[non_exhaustive]
-    pub enum Error {
-        /// A service-wide documented code that the endpoint's page does not list.
-        Service(::switchboard_runtime::response::ApiError),
-        /// A code or HTTP status the documentation does not list; the raw response is kept.
-        Undocumented(::switchboard_runtime::response::ApiError),
-        /// The response body could not be decoded; the raw response is kept.
-        Decode(::switchboard_runtime::response::DecodeError),
-        /// The request broke a documented constraint and was not sent.
-        Build(BuildError),
-        /// The request could not be sent (transport or credentials).
-        Send(::switchboard_runtime::auth::SendError),
-    }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, {}
+        enum Error, ID, ERRORS, super::ERRORS, super::ServiceCode, {}
     );
     /// Documented values; others are kept as received.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -7516,18 +5104,12 @@ pub mod reset_agent_state {
 ///
 /// Source: <https://help.aliyun.com/zh/ccs/developer-reference/api-ccc-2020-07-01-retrievecall>
 pub mod retrieve_call {
-    use ::switchboard_runtime::bytes::Bytes;
-    use ::switchboard_runtime::error::BuildError;
     #[allow(unused_imports)]
-    use ::switchboard_runtime::wire::ToJson as _;
-    /// The endpoint's id.
-    pub const ID: &str = "retrieve_call";
-    /// HTTP method.
-    pub const METHOD: &str = "POST";
-    /// Path template under the base URL.
-    pub const PATH: &str = "/";
-    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
-    pub const IDEMPOTENT: bool = false;
+    use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response, endpoint { id : "retrieve_call", method
+        : "POST", path : "/", idempotent : false, }
+    );
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
@@ -7566,130 +5148,27 @@ pub mod retrieve_call {
     #[derive(Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub struct Request {
-        /// 实例 ID。
-        ///
-        /// Instance ID.
-        ///
-        /// Example: `ccc-test`. Wire name: `InstanceId`.
+        /// 实例 ID。 Instance ID. Example: `ccc-test`. Wire name: `InstanceId`.
         pub instance_id: String,
-        /// 坐席 ID。
-        ///
-        /// Agent ID.
-        ///
-        /// Example: `agent@ccc-test`. Wire name: `UserId`.
+        /// 坐席 ID。 Agent ID. Example: `agent@ccc-test`. Wire name: `UserId`.
         pub user_id: Option<String>,
-        /// 设备 ID,无意义,可以随便填写。
-        ///
-        /// Device ID. This parameter is meaningless and can be filled with any value.
+        /// 设备 ID,无意义,可以随便填写。 Device ID. This parameter is meaningless and can be filled with any value.
         ///
         /// Example: `device`. Wire name: `DeviceId`.
         pub device_id: Option<String>,
-        /// 通话 ID。
-        ///
-        /// Call ID.
-        ///
-        /// Example: `job-6538214103685****`. Wire name: `JobId`.
+        /// 通话 ID。 Call ID. Example: `job-6538214103685****`. Wire name: `JobId`.
         pub job_id: String,
-        /// 待取回的话务通道 ID。
-        ///
-        /// Channel ID of the call to retrieve.
+        /// 待取回的话务通道 ID。 Channel ID of the call to retrieve.
         ///
         /// Example: `ch:user:1390501****->8032****:1609138902226:job-6538214103685****`. Wire name: `ChannelId`.
         pub channel_id: String,
     }
     impl Request {
-        /// A builder; `build` checks required values and documented constraints.
-        #[inline]
-        pub fn builder() -> RequestBuilder {
-            RequestBuilder::default()
-        }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
             Ok(())
         }
-    }
-    /// Builds a [`Request`].
-    #[derive(Clone, Debug, Default)]
-    pub struct RequestBuilder {
-        instance_id: Option<String>,
-        user_id: Option<String>,
-        device_id: Option<String>,
-        job_id: Option<String>,
-        channel_id: Option<String>,
-    }
-    impl RequestBuilder {
-        /// 实例 ID。
-        ///
-        /// Instance ID.
-        ///
-        /// Required: `build` fails without it.
-        pub fn instance_id(mut self, value: impl Into<String>) -> Self {
-            self.instance_id = Some(value.into());
-            self
-        }
-        /// 坐席 ID。
-        ///
-        /// Agent ID.
-        ///
-        /// Optional.
-        pub fn user_id(mut self, value: impl Into<String>) -> Self {
-            self.user_id = Some(value.into());
-            self
-        }
-        /// 设备 ID,无意义,可以随便填写。
-        ///
-        /// Device ID. This parameter is meaningless and can be filled with any value.
-        ///
-        /// Optional.
-        pub fn device_id(mut self, value: impl Into<String>) -> Self {
-            self.device_id = Some(value.into());
-            self
-        }
-        /// 通话 ID。
-        ///
-        /// Call ID.
-        ///
-        /// Required: `build` fails without it.
-        pub fn job_id(mut self, value: impl Into<String>) -> Self {
-            self.job_id = Some(value.into());
-            self
-        }
-        /// 待取回的话务通道 ID。
-        ///
-        /// Channel ID of the call to retrieve.
-        ///
-        /// Required: `build` fails without it.
-        pub fn channel_id(mut self, value: impl Into<String>) -> Self {
-            self.channel_id = Some(value.into());
-            self
-        }
-        /// The request, once every required value is set and every constraint holds.
-        #[inline]
-        pub fn build(self) -> Result<Request, BuildError> {
-            let request = Request {
-                instance_id: BuildError::require(self.instance_id, "InstanceId")?,
-                user_id: self.user_id,
-                device_id: self.device_id,
-                job_id: BuildError::require(self.job_id, "JobId")?,
-                channel_id: BuildError::require(self.channel_id, "ChannelId")?,
-            };
-            request.validate()?;
-            Ok(request)
-        }
-        /// Builds the request and calls it with `client` in one step (a build error is
-        /// the call's `Error::Build`); the future owns a clone of the client.
-        #[inline]
-        pub fn send(
-            self,
-            client: &super::Client,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<Output, Error>,
-        > + Send + 'static {
-            client.core.call_built(self.build())
-        }
-    }
-    impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
         /// Sans-IO: usable without any async runtime.
         #[inline]
@@ -7706,31 +5185,29 @@ pub mod retrieve_call {
             parts.path("/");
             parts.query("Action", "RetrieveCall");
             parts.query("Version", "2020-07-01");
-            {
-                let value = &self.instance_id;
-                parts.query("InstanceId", value.as_str());
-            }
+            parts.query("InstanceId", self.instance_id.as_str());
             if let Some(value) = &self.user_id {
                 parts.query("UserId", value.as_str());
             }
             if let Some(value) = &self.device_id {
                 parts.query("DeviceId", value.as_str());
             }
-            {
-                let value = &self.job_id;
-                parts.query("JobId", value.as_str());
-            }
-            {
-                let value = &self.channel_id;
-                parts.query("ChannelId", value.as_str());
-            }
+            parts.query("JobId", self.job_id.as_str());
+            parts.query("ChannelId", self.channel_id.as_str());
             parts.finish()
         }
     }
-    ::switchboard_runtime::operation!(
-        Request => Output, Error, parse_response,
-        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
-        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
+    ::switchboard_runtime::request_builder!(
+        RequestBuilder => Request { #[doc =
+        " 实例 ID。 Instance ID. Required: `build` fails without it."] instance_id :
+        String = required("InstanceId"), #[doc = " 坐席 ID。 Agent ID. Optional."]
+        user_id : String = optional, #[doc =
+        " 设备 ID,无意义,可以随便填写。 Device ID. This parameter is meaningless and can be filled with any value."]
+        #[doc = " "] #[doc = " Optional."] device_id : String = optional, #[doc =
+        " 通话 ID。 Call ID. Required: `build` fails without it."] job_id : String =
+        required("JobId"), #[doc =
+        " 待取回的话务通道 ID。 Channel ID of the call to retrieve. Required: `build` fails without it."]
+        channel_id : String = required("ChannelId") }
     );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
@@ -7763,17 +5240,9 @@ pub mod retrieve_call {
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {
-        /// 话务上下文环境。
-        ///
-        /// Call context.
-        ///
-        /// Wire name: `CallContext`.
+        /// 话务上下文环境。 Call context. Wire name: `CallContext`.
         pub call_context: Option<super::types::CallContext>,
-        /// 坐席上下文环境。
-        ///
-        /// Agent (user) context.
-        ///
-        /// Wire name: `UserContext`.
+        /// 坐席上下文环境。 Agent (user) context. Wire name: `UserContext`.
         pub user_context: Option<super::types::UserContext>,
         /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
         pub envelope: Option<super::ResponseEnvelope>,
@@ -7782,44 +5251,19 @@ pub mod retrieve_call {
         Output { optional call_context = "CallContext", optional user_context =
         "UserContext", skip envelope = "" }
     );
-    /// Why a call of this endpoint failed: one variant per documented code, then the
-    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
-    #[derive(Debug)]
-    #[non_exhaustive]
-    pub enum Error {
-        /// `NotExists.ChannelId` (HTTP 404): The specified channel %s does not exist in call %s.
-        ///
-        /// 通话中不存在指定的Channel信息。
-        ///
-        /// The specified channel does not exist in the call.
-        NotExistsChannelId(::switchboard_runtime::response::ApiError),
-        /// `NotExists.InstanceId` (HTTP 404): The specified instance %s does not exist.
-        ///
-        /// 指定的呼叫中心实例不存在。
-        ///
-        /// The specified contact center instance does not exist.
-        NotExistsInstanceId(::switchboard_runtime::response::ApiError),
-        /// `NotExists.JobId` (HTTP 404): The call %s does not exist.
-        ///
-        /// 指定的通话信息不存在。
-        ///
-        /// The specified call does not exist.
-        NotExistsJobId(::switchboard_runtime::response::ApiError),
-        /// A service-wide documented code that the endpoint's page does not list.
-        Service(::switchboard_runtime::response::ApiError),
-        /// A code or HTTP status the documentation does not list; the raw response is kept.
-        Undocumented(::switchboard_runtime::response::ApiError),
-        /// The response body could not be decoded; the raw response is kept.
-        Decode(::switchboard_runtime::response::DecodeError),
-        /// The request broke a documented constraint and was not sent.
-        Build(BuildError),
-        /// The request could not be sent (transport or credentials).
-        Send(::switchboard_runtime::auth::SendError),
-    }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { "NotExists.ChannelId" =>
-        NotExistsChannelId, "NotExists.InstanceId" => NotExistsInstanceId,
-        "NotExists.JobId" => NotExistsJobId }
+        enum Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { #[doc =
+        " `NotExists.ChannelId` (HTTP 404): The specified channel %s does not exist in call %s."]
+        #[doc = " "] #[doc = " 通话中不存在指定的Channel信息。"] #[doc = " "]
+        #[doc = " The specified channel does not exist in the call."]
+        "NotExists.ChannelId" => NotExistsChannelId, #[doc =
+        " `NotExists.InstanceId` (HTTP 404): The specified instance %s does not exist."]
+        #[doc = " "] #[doc = " 指定的呼叫中心实例不存在。"] #[doc = " "]
+        #[doc = " The specified contact center instance does not exist."]
+        "NotExists.InstanceId" => NotExistsInstanceId, #[doc =
+        " `NotExists.JobId` (HTTP 404): The call %s does not exist."] #[doc = " "] #[doc
+        = " 指定的通话信息不存在。"] #[doc = " "] #[doc =
+        " The specified call does not exist."] "NotExists.JobId" => NotExistsJobId }
     );
 }
 #[rustfmt::skip]
@@ -7843,18 +5287,12 @@ pub mod retrieve_call {
 ///
 /// Source: <https://help.aliyun.com/zh/ccs/developer-reference/api-ccc-2020-07-01-senddtmfsignaling>
 pub mod send_dtmf_signaling {
-    use ::switchboard_runtime::bytes::Bytes;
-    use ::switchboard_runtime::error::BuildError;
     #[allow(unused_imports)]
-    use ::switchboard_runtime::wire::ToJson as _;
-    /// The endpoint's id.
-    pub const ID: &str = "send_dtmf_signaling";
-    /// HTTP method.
-    pub const METHOD: &str = "POST";
-    /// Path template under the base URL.
-    pub const PATH: &str = "/";
-    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
-    pub const IDEMPOTENT: bool = false;
+    use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response, endpoint { id : "send_dtmf_signaling",
+        method : "POST", path : "/", idempotent : false, }
+    );
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
@@ -7893,39 +5331,21 @@ pub mod send_dtmf_signaling {
     #[derive(Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub struct Request {
-        /// 实例 ID。
-        ///
-        /// Instance ID.
-        ///
-        /// Example: `ccc-test`. Wire name: `InstanceId`.
+        /// 实例 ID。 Instance ID. Example: `ccc-test`. Wire name: `InstanceId`.
         pub instance_id: String,
-        /// 发送 DTMF 的坐席 ID。
-        ///
-        /// The agent ID that sends DTMF.
-        ///
-        /// Example: `agent@ccc-test`. Wire name: `UserId`.
+        /// 发送 DTMF 的坐席 ID。 The agent ID that sends DTMF. Example: `agent@ccc-test`. Wire name: `UserId`.
         pub user_id: Option<String>,
-        /// 设备 ID,无意义,可以随便填写。
-        ///
-        /// Device ID. This parameter is meaningless and can be filled with any value.
+        /// 设备 ID,无意义,可以随便填写。 Device ID. This parameter is meaningless and can be filled with any value.
         ///
         /// Example: `device`. Wire name: `DeviceId`.
         pub device_id: Option<String>,
-        /// 通话 ID。
-        ///
-        /// The call ID.
-        ///
-        /// Example: `job-6573574060089****`. Wire name: `JobId`.
+        /// 通话 ID。 The call ID. Example: `job-6573574060089****`. Wire name: `JobId`.
         pub job_id: String,
-        /// 待发送 DTMF 的话务通道 ID。
-        ///
-        /// The channel ID of the call to which DTMF tones are to be sent.
+        /// 待发送 DTMF 的话务通道 ID。 The channel ID of the call to which DTMF tones are to be sent.
         ///
         /// Example: `ch:customer:0108989****->1318888****:1609234221870:job-6573574060089****`. Wire name: `ChannelId`.
         pub channel_id: String,
-        /// DTMF 按键信息,即拨号盘上的按键,包括 0-9、\*、#。
-        ///
-        /// DTMF key information, i.e. the keys of a dial pad: 0-9, \* and #.
+        /// DTMF 按键信息,即拨号盘上的按键,包括 0-9、\*、#。 DTMF key information, i.e. the keys of a dial pad: 0-9, \* and #.
         ///
         /// Unconfirmed: The character set is documented; whether one value may carry several keys is not (the pattern allows one or more).
         ///
@@ -7933,11 +5353,6 @@ pub mod send_dtmf_signaling {
         pub dtmf: String,
     }
     impl Request {
-        /// A builder; `build` checks required values and documented constraints.
-        #[inline]
-        pub fn builder() -> RequestBuilder {
-            RequestBuilder::default()
-        }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
@@ -7962,99 +5377,6 @@ pub mod send_dtmf_signaling {
             }
             Ok(())
         }
-    }
-    /// Builds a [`Request`].
-    #[derive(Clone, Debug, Default)]
-    pub struct RequestBuilder {
-        instance_id: Option<String>,
-        user_id: Option<String>,
-        device_id: Option<String>,
-        job_id: Option<String>,
-        channel_id: Option<String>,
-        dtmf: Option<String>,
-    }
-    impl RequestBuilder {
-        /// 实例 ID。
-        ///
-        /// Instance ID.
-        ///
-        /// Required: `build` fails without it.
-        pub fn instance_id(mut self, value: impl Into<String>) -> Self {
-            self.instance_id = Some(value.into());
-            self
-        }
-        /// 发送 DTMF 的坐席 ID。
-        ///
-        /// The agent ID that sends DTMF.
-        ///
-        /// Optional.
-        pub fn user_id(mut self, value: impl Into<String>) -> Self {
-            self.user_id = Some(value.into());
-            self
-        }
-        /// 设备 ID,无意义,可以随便填写。
-        ///
-        /// Device ID. This parameter is meaningless and can be filled with any value.
-        ///
-        /// Optional.
-        pub fn device_id(mut self, value: impl Into<String>) -> Self {
-            self.device_id = Some(value.into());
-            self
-        }
-        /// 通话 ID。
-        ///
-        /// The call ID.
-        ///
-        /// Required: `build` fails without it.
-        pub fn job_id(mut self, value: impl Into<String>) -> Self {
-            self.job_id = Some(value.into());
-            self
-        }
-        /// 待发送 DTMF 的话务通道 ID。
-        ///
-        /// The channel ID of the call to which DTMF tones are to be sent.
-        ///
-        /// Required: `build` fails without it.
-        pub fn channel_id(mut self, value: impl Into<String>) -> Self {
-            self.channel_id = Some(value.into());
-            self
-        }
-        /// DTMF 按键信息,即拨号盘上的按键,包括 0-9、\*、#。
-        ///
-        /// DTMF key information, i.e. the keys of a dial pad: 0-9, \* and #.
-        ///
-        /// Required: `build` fails without it. Pattern: `^(?:[0-9*#]+)$`.
-        pub fn dtmf(mut self, value: impl Into<String>) -> Self {
-            self.dtmf = Some(value.into());
-            self
-        }
-        /// The request, once every required value is set and every constraint holds.
-        #[inline]
-        pub fn build(self) -> Result<Request, BuildError> {
-            let request = Request {
-                instance_id: BuildError::require(self.instance_id, "InstanceId")?,
-                user_id: self.user_id,
-                device_id: self.device_id,
-                job_id: BuildError::require(self.job_id, "JobId")?,
-                channel_id: BuildError::require(self.channel_id, "ChannelId")?,
-                dtmf: BuildError::require(self.dtmf, "Dtmf")?,
-            };
-            request.validate()?;
-            Ok(request)
-        }
-        /// Builds the request and calls it with `client` in one step (a build error is
-        /// the call's `Error::Build`); the future owns a clone of the client.
-        #[inline]
-        pub fn send(
-            self,
-            client: &super::Client,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<Output, Error>,
-        > + Send + 'static {
-            client.core.call_built(self.build())
-        }
-    }
-    impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
         /// Sans-IO: usable without any async runtime.
         #[inline]
@@ -8071,35 +5393,36 @@ pub mod send_dtmf_signaling {
             parts.path("/");
             parts.query("Action", "SendDtmfSignaling");
             parts.query("Version", "2020-07-01");
-            {
-                let value = &self.instance_id;
-                parts.query("InstanceId", value.as_str());
-            }
+            parts.query("InstanceId", self.instance_id.as_str());
             if let Some(value) = &self.user_id {
                 parts.query("UserId", value.as_str());
             }
             if let Some(value) = &self.device_id {
                 parts.query("DeviceId", value.as_str());
             }
-            {
-                let value = &self.job_id;
-                parts.query("JobId", value.as_str());
-            }
-            {
-                let value = &self.channel_id;
-                parts.query("ChannelId", value.as_str());
-            }
-            {
-                let value = &self.dtmf;
-                parts.query("Dtmf", value.as_str());
-            }
+            parts.query("JobId", self.job_id.as_str());
+            parts.query("ChannelId", self.channel_id.as_str());
+            parts.query("Dtmf", self.dtmf.as_str());
             parts.finish()
         }
     }
-    ::switchboard_runtime::operation!(
-        Request => Output, Error, parse_response,
-        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
-        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
+    ::switchboard_runtime::request_builder!(
+        RequestBuilder => Request { #[doc =
+        " 实例 ID。 Instance ID. Required: `build` fails without it."] instance_id :
+        String = required("InstanceId"), #[doc =
+        " 发送 DTMF 的坐席 ID。 The agent ID that sends DTMF. Optional."] user_id :
+        String = optional, #[doc =
+        " 设备 ID,无意义,可以随便填写。 Device ID. This parameter is meaningless and can be filled with any value."]
+        #[doc = " "] #[doc = " Optional."] device_id : String = optional, #[doc =
+        " 通话 ID。 The call ID. Required: `build` fails without it."] job_id : String
+        = required("JobId"), #[doc =
+        " 待发送 DTMF 的话务通道 ID。 The channel ID of the call to which DTMF tones are to be sent."]
+        #[doc = " "] #[doc = " Required: `build` fails without it."] channel_id : String
+        = required("ChannelId"), #[doc =
+        " DTMF 按键信息,即拨号盘上的按键,包括 0-9、\\*、#。 DTMF key information, i.e. the keys of a dial pad: 0-9, \\* and #."]
+        #[doc = " "] #[doc =
+        " Required: `build` fails without it. Pattern: `^(?:[0-9*#]+)$`."] dtmf : String
+        = required("Dtmf") }
     );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
@@ -8132,17 +5455,9 @@ pub mod send_dtmf_signaling {
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {
-        /// 话务上下文环境。
-        ///
-        /// Call context.
-        ///
-        /// Wire name: `CallContext`.
+        /// 话务上下文环境。 Call context. Wire name: `CallContext`.
         pub call_context: Option<super::types::CallContext>,
-        /// 坐席上下文环境。
-        ///
-        /// Agent (user) context.
-        ///
-        /// Wire name: `UserContext`.
+        /// 坐席上下文环境。 Agent (user) context. Wire name: `UserContext`.
         pub user_context: Option<super::types::UserContext>,
         /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
         pub envelope: Option<super::ResponseEnvelope>,
@@ -8151,44 +5466,19 @@ pub mod send_dtmf_signaling {
         Output { optional call_context = "CallContext", optional user_context =
         "UserContext", skip envelope = "" }
     );
-    /// Why a call of this endpoint failed: one variant per documented code, then the
-    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
-    #[derive(Debug)]
-    #[non_exhaustive]
-    pub enum Error {
-        /// `NotExists.ChannelId` (HTTP 404): The specified channel %s does not exist in call %s.
-        ///
-        /// 通话中不存在指定的Channel信息。
-        ///
-        /// The specified channel does not exist in the call.
-        NotExistsChannelId(::switchboard_runtime::response::ApiError),
-        /// `NotExists.InstanceId` (HTTP 404): The specified instance %s does not exist.
-        ///
-        /// 指定的呼叫中心实例不存在。
-        ///
-        /// The specified contact center instance does not exist.
-        NotExistsInstanceId(::switchboard_runtime::response::ApiError),
-        /// `NotExists.JobId` (HTTP 404): The call %s does not exist.
-        ///
-        /// 指定的通话信息不存在。
-        ///
-        /// The specified call does not exist.
-        NotExistsJobId(::switchboard_runtime::response::ApiError),
-        /// A service-wide documented code that the endpoint's page does not list.
-        Service(::switchboard_runtime::response::ApiError),
-        /// A code or HTTP status the documentation does not list; the raw response is kept.
-        Undocumented(::switchboard_runtime::response::ApiError),
-        /// The response body could not be decoded; the raw response is kept.
-        Decode(::switchboard_runtime::response::DecodeError),
-        /// The request broke a documented constraint and was not sent.
-        Build(BuildError),
-        /// The request could not be sent (transport or credentials).
-        Send(::switchboard_runtime::auth::SendError),
-    }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { "NotExists.ChannelId" =>
-        NotExistsChannelId, "NotExists.InstanceId" => NotExistsInstanceId,
-        "NotExists.JobId" => NotExistsJobId }
+        enum Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { #[doc =
+        " `NotExists.ChannelId` (HTTP 404): The specified channel %s does not exist in call %s."]
+        #[doc = " "] #[doc = " 通话中不存在指定的Channel信息。"] #[doc = " "]
+        #[doc = " The specified channel does not exist in the call."]
+        "NotExists.ChannelId" => NotExistsChannelId, #[doc =
+        " `NotExists.InstanceId` (HTTP 404): The specified instance %s does not exist."]
+        #[doc = " "] #[doc = " 指定的呼叫中心实例不存在。"] #[doc = " "]
+        #[doc = " The specified contact center instance does not exist."]
+        "NotExists.InstanceId" => NotExistsInstanceId, #[doc =
+        " `NotExists.JobId` (HTTP 404): The call %s does not exist."] #[doc = " "] #[doc
+        = " 指定的通话信息不存在。"] #[doc = " "] #[doc =
+        " The specified call does not exist."] "NotExists.JobId" => NotExistsJobId }
     );
 }
 #[rustfmt::skip]
@@ -8211,18 +5501,12 @@ pub mod send_dtmf_signaling {
 ///
 /// Source: <https://help.aliyun.com/zh/ccs/developer-reference/api-ccc-2020-07-01-signingroup>
 pub mod sign_in_group {
-    use ::switchboard_runtime::bytes::Bytes;
-    use ::switchboard_runtime::error::BuildError;
     #[allow(unused_imports)]
-    use ::switchboard_runtime::wire::ToJson as _;
-    /// The endpoint's id.
-    pub const ID: &str = "sign_in_group";
-    /// HTTP method.
-    pub const METHOD: &str = "POST";
-    /// Path template under the base URL.
-    pub const PATH: &str = "/";
-    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
-    pub const IDEMPOTENT: bool = false;
+    use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response, endpoint { id : "sign_in_group", method
+        : "POST", path : "/", idempotent : false, }
+    );
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
@@ -8254,11 +5538,7 @@ pub mod sign_in_group {
     #[derive(Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub struct Request {
-        /// 实例 ID。
-        ///
-        /// Instance ID.
-        ///
-        /// Example: `ccc-test`. Wire name: `InstanceId`.
+        /// 实例 ID。 Instance ID. Example: `ccc-test`. Wire name: `InstanceId`.
         pub instance_id: String,
         /// 坐席 ID,不填默认使用当前 RAM 账号映射的坐席。
         ///
@@ -8278,11 +5558,7 @@ pub mod sign_in_group {
         ///
         /// Example: `["skillgroup1@ccc-test","skillgroup2@ccc-test"]`. Wire name: `SignedSkillGroupIdList`.
         pub signed_skill_group_id_list: String,
-        /// Chat 设备 ID。
-        ///
-        /// Chat device ID.
-        ///
-        /// Example: `4c51c9116c36537cb850dc1081d745df`. Wire name: `ChatDeviceId`.
+        /// Chat 设备 ID。 Chat device ID. Example: `4c51c9116c36537cb850dc1081d745df`. Wire name: `ChatDeviceId`.
         pub chat_device_id: Option<String>,
         /// 座席已经签入一些技能组后,如果指定此参数为 True, 则可以签入更多新技能组。
         ///
@@ -8292,112 +5568,11 @@ pub mod sign_in_group {
         pub additivity: Option<bool>,
     }
     impl Request {
-        /// A builder; `build` checks required values and documented constraints.
-        #[inline]
-        pub fn builder() -> RequestBuilder {
-            RequestBuilder::default()
-        }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
             Ok(())
         }
-    }
-    /// Builds a [`Request`].
-    #[derive(Clone, Debug, Default)]
-    pub struct RequestBuilder {
-        instance_id: Option<String>,
-        user_id: Option<String>,
-        device_id: Option<String>,
-        signed_skill_group_id_list: Option<String>,
-        chat_device_id: Option<String>,
-        additivity: Option<bool>,
-    }
-    impl RequestBuilder {
-        /// 实例 ID。
-        ///
-        /// Instance ID.
-        ///
-        /// Required: `build` fails without it.
-        pub fn instance_id(mut self, value: impl Into<String>) -> Self {
-            self.instance_id = Some(value.into());
-            self
-        }
-        /// 坐席 ID,不填默认使用当前 RAM 账号映射的坐席。
-        ///
-        /// Agent ID. If not specified, the agent mapped to the current Resource Access Management (RAM) user is used by default.
-        ///
-        /// Optional.
-        pub fn user_id(mut self, value: impl Into<String>) -> Self {
-            self.user_id = Some(value.into());
-            self
-        }
-        /// 语音设备 ID。当有多个语音设备可用时,通过此参数指定其中一个语音设备,比如浏览器 WebRTC 或者 SIP 话机等。
-        ///
-        /// Voice device ID. When multiple voice devices are active, use this parameter to specify one of them, such as a browser Web Real-Time Communication (WebRTC) endpoint or a SIP phone.
-        ///
-        /// Required: `build` fails without it.
-        pub fn device_id(mut self, value: impl Into<String>) -> Self {
-            self.device_id = Some(value.into());
-            self
-        }
-        /// 想要签入的技能组 ID 列表,格式为 JSON 数组字符串,数组元素是技能组 ID。
-        ///
-        /// List of skill group IDs to sign in to, formatted as a JSON array string, where each array element is a skill group ID.
-        ///
-        /// Required: `build` fails without it.
-        pub fn signed_skill_group_id_list(mut self, value: impl Into<String>) -> Self {
-            self.signed_skill_group_id_list = Some(value.into());
-            self
-        }
-        /// Chat 设备 ID。
-        ///
-        /// Chat device ID.
-        ///
-        /// Optional.
-        pub fn chat_device_id(mut self, value: impl Into<String>) -> Self {
-            self.chat_device_id = Some(value.into());
-            self
-        }
-        /// 座席已经签入一些技能组后,如果指定此参数为 True, 则可以签入更多新技能组。
-        ///
-        /// When the agent has already signed in to some skill groups, setting this parameter to true allows the agent to sign in to additional skill groups.
-        ///
-        /// Optional.
-        pub fn additivity(mut self, value: impl Into<bool>) -> Self {
-            self.additivity = Some(value.into());
-            self
-        }
-        /// The request, once every required value is set and every constraint holds.
-        #[inline]
-        pub fn build(self) -> Result<Request, BuildError> {
-            let request = Request {
-                instance_id: BuildError::require(self.instance_id, "InstanceId")?,
-                user_id: self.user_id,
-                device_id: BuildError::require(self.device_id, "DeviceId")?,
-                signed_skill_group_id_list: BuildError::require(
-                    self.signed_skill_group_id_list,
-                    "SignedSkillGroupIdList",
-                )?,
-                chat_device_id: self.chat_device_id,
-                additivity: self.additivity,
-            };
-            request.validate()?;
-            Ok(request)
-        }
-        /// Builds the request and calls it with `client` in one step (a build error is
-        /// the call's `Error::Build`); the future owns a clone of the client.
-        #[inline]
-        pub fn send(
-            self,
-            client: &super::Client,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<Output, Error>,
-        > + Send + 'static {
-            client.core.call_built(self.build())
-        }
-    }
-    impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
         /// Sans-IO: usable without any async runtime.
         #[inline]
@@ -8414,21 +5589,16 @@ pub mod sign_in_group {
             parts.path("/");
             parts.query("Action", "SignInGroup");
             parts.query("Version", "2020-07-01");
-            {
-                let value = &self.instance_id;
-                parts.query("InstanceId", value.as_str());
-            }
+            parts.query("InstanceId", self.instance_id.as_str());
             if let Some(value) = &self.user_id {
                 parts.query("UserId", value.as_str());
             }
-            {
-                let value = &self.device_id;
-                parts.query("DeviceId", value.as_str());
-            }
-            {
-                let value = &self.signed_skill_group_id_list;
-                parts.query("SignedSkillGroupIdList", value.as_str());
-            }
+            parts.query("DeviceId", self.device_id.as_str());
+            parts
+                .query(
+                    "SignedSkillGroupIdList",
+                    self.signed_skill_group_id_list.as_str(),
+                );
             if let Some(value) = &self.chat_device_id {
                 parts.query("ChatDeviceId", value.as_str());
             }
@@ -8438,10 +5608,30 @@ pub mod sign_in_group {
             parts.finish()
         }
     }
-    ::switchboard_runtime::operation!(
-        Request => Output, Error, parse_response,
-        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
-        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
+    ::switchboard_runtime::request_builder!(
+        RequestBuilder => Request { #[doc =
+        " 实例 ID。 Instance ID. Required: `build` fails without it."] instance_id :
+        String = required("InstanceId"), #[doc =
+        " 坐席 ID,不填默认使用当前 RAM 账号映射的坐席。"] #[doc = " "]
+        #[doc =
+        " Agent ID. If not specified, the agent mapped to the current Resource Access Management (RAM) user is used by default."]
+        #[doc = " "] #[doc = " Optional."] user_id : String = optional, #[doc =
+        " 语音设备 ID。当有多个语音设备可用时,通过此参数指定其中一个语音设备,比如浏览器 WebRTC 或者 SIP 话机等。"]
+        #[doc = " "] #[doc =
+        " Voice device ID. When multiple voice devices are active, use this parameter to specify one of them, such as a browser Web Real-Time Communication (WebRTC) endpoint or a SIP phone."]
+        #[doc = " "] #[doc = " Required: `build` fails without it."] device_id : String =
+        required("DeviceId"), #[doc =
+        " 想要签入的技能组 ID 列表,格式为 JSON 数组字符串,数组元素是技能组 ID。"]
+        #[doc = " "] #[doc =
+        " List of skill group IDs to sign in to, formatted as a JSON array string, where each array element is a skill group ID."]
+        #[doc = " "] #[doc = " Required: `build` fails without it."]
+        signed_skill_group_id_list : String = required("SignedSkillGroupIdList"), #[doc =
+        " Chat 设备 ID。 Chat device ID. Optional."] chat_device_id : String =
+        optional, #[doc =
+        " 座席已经签入一些技能组后,如果指定此参数为 True, 则可以签入更多新技能组。"]
+        #[doc = " "] #[doc =
+        " When the agent has already signed in to some skill groups, setting this parameter to true allows the agent to sign in to additional skill groups."]
+        #[doc = " "] #[doc = " Optional."] additivity : bool = optional }
     );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
@@ -8474,17 +5664,9 @@ pub mod sign_in_group {
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {
-        /// 坐席分机号。
-        ///
-        /// Agent extension number.
-        ///
-        /// Wire name: `Extension`.
+        /// 坐席分机号。 Agent extension number. Wire name: `Extension`.
         pub extension: Option<String>,
-        /// 工作模式。
-        ///
-        /// Work mode.
-        ///
-        /// Wire name: `WorkMode`.
+        /// 工作模式。 Work mode. Wire name: `WorkMode`.
         pub work_mode: Option<OutputWorkMode>,
         /// 设备 ID,浏览器 WebRTC 软电话或实体话机设备的标识 ID,同一时间只允许一种设备注册。
         ///
@@ -8492,17 +5674,9 @@ pub mod sign_in_group {
         ///
         /// Wire name: `DeviceId`.
         pub device_id: Option<String>,
-        /// 通话 ID。
-        ///
-        /// Call ID.
-        ///
-        /// Wire name: `JobId`.
+        /// 通话 ID。 Call ID. Wire name: `JobId`.
         pub job_id: Option<String>,
-        /// 坐席 ID。
-        ///
-        /// Agent ID.
-        ///
-        /// Wire name: `UserId`.
+        /// 坐席 ID。 Agent ID. Wire name: `UserId`.
         pub user_id: Option<String>,
         /// 小休状态码,分为系统定义的和客户定义的两种,系统定义的小休吗包括:Warm-up (坐席上线后置闲前的临时小休状态)、RingingTimeout(坐席振铃超时导致的小休)、RejectCall(坐席拒接导致的小休)。客户自定义状态码没有限制,客户可以根据业务需要自行定义。
         ///
@@ -8510,33 +5684,17 @@ pub mod sign_in_group {
         ///
         /// Wire name: `BreakCode`.
         pub break_code: Option<String>,
-        /// 实例 ID。
-        ///
-        /// Instance ID.
-        ///
-        /// Wire name: `InstanceId`.
+        /// 实例 ID。 Instance ID. Wire name: `InstanceId`.
         pub instance_id: Option<String>,
-        /// 坐席是否处于仅外呼模式。
-        ///
-        /// Whether the agent is in outbound-only mode.
-        ///
-        /// Wire name: `OutboundScenario`.
+        /// 坐席是否处于仅外呼模式。 Whether the agent is in outbound-only mode. Wire name: `OutboundScenario`.
         pub outbound_scenario: Option<bool>,
-        /// 座席状态。
-        ///
-        /// Agent state.
-        ///
-        /// Wire name: `UserState`.
+        /// 座席状态。 Agent state. Wire name: `UserState`.
         pub user_state: Option<OutputUserState>,
-        /// 坐席签入的技能组 ID 列表。
-        ///
-        /// IDs of the skill groups the agent is signed in to.
+        /// 坐席签入的技能组 ID 列表。 IDs of the skill groups the agent is signed in to.
         ///
         /// Wire name: `SignedSkillGroupIdList`.
         pub signed_skill_group_id_list: Option<Vec<String>>,
-        /// Chat 设备 ID。
-        ///
-        /// Chat device ID.
+        /// Chat 设备 ID。 Chat device ID.
         ///
         /// Unconfirmed: In the 正常返回示例 of the page; its 返回参数 row is not in the stored copy, so the request parameter's description is reused.
         ///
@@ -8553,37 +5711,17 @@ pub mod sign_in_group {
         "UserState", optional signed_skill_group_id_list = "SignedSkillGroupIdList",
         optional chat_device_id = "ChatDeviceId", skip envelope = "" }
     );
-    /// Why a call of this endpoint failed: one variant per documented code, then the
-    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
-    #[derive(Debug)]
-    #[non_exhaustive]
-    pub enum Error {
-        /// `NotExists.InstanceId` (HTTP 404): The specified instance %s does not exist.
-        ///
-        /// 指定的呼叫中心实例不存在。
-        ///
-        /// The specified contact center instance does not exist.
-        NotExistsInstanceId(::switchboard_runtime::response::ApiError),
-        /// `NotExists.UserId` (HTTP 404): The user %s does not exist in instance %s.
-        ///
-        /// 呼叫中心实例中不存在指定的用户。
-        ///
-        /// The specified user does not exist in the contact center instance.
-        NotExistsUserId(::switchboard_runtime::response::ApiError),
-        /// A service-wide documented code that the endpoint's page does not list.
-        Service(::switchboard_runtime::response::ApiError),
-        /// A code or HTTP status the documentation does not list; the raw response is kept.
-        Undocumented(::switchboard_runtime::response::ApiError),
-        /// The response body could not be decoded; the raw response is kept.
-        Decode(::switchboard_runtime::response::DecodeError),
-        /// The request broke a documented constraint and was not sent.
-        Build(BuildError),
-        /// The request could not be sent (transport or credentials).
-        Send(::switchboard_runtime::auth::SendError),
-    }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { "NotExists.InstanceId" =>
-        NotExistsInstanceId, "NotExists.UserId" => NotExistsUserId }
+        enum Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { #[doc =
+        " `NotExists.InstanceId` (HTTP 404): The specified instance %s does not exist."]
+        #[doc = " "] #[doc = " 指定的呼叫中心实例不存在。"] #[doc = " "]
+        #[doc = " The specified contact center instance does not exist."]
+        "NotExists.InstanceId" => NotExistsInstanceId, #[doc =
+        " `NotExists.UserId` (HTTP 404): The user %s does not exist in instance %s."]
+        #[doc = " "] #[doc = " 呼叫中心实例中不存在指定的用户。"] #[doc =
+        " "] #[doc =
+        " The specified user does not exist in the contact center instance."]
+        "NotExists.UserId" => NotExistsUserId }
     );
     /// Documented values; others are kept as received.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -8733,18 +5871,12 @@ pub mod sign_in_group {
 ///
 /// Source: <https://help.aliyun.com/zh/ccs/developer-reference/api-ccc-2020-07-01-signoutgroup>
 pub mod sign_out_group {
-    use ::switchboard_runtime::bytes::Bytes;
-    use ::switchboard_runtime::error::BuildError;
     #[allow(unused_imports)]
-    use ::switchboard_runtime::wire::ToJson as _;
-    /// The endpoint's id.
-    pub const ID: &str = "sign_out_group";
-    /// HTTP method.
-    pub const METHOD: &str = "POST";
-    /// Path template under the base URL.
-    pub const PATH: &str = "/";
-    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
-    pub const IDEMPOTENT: bool = false;
+    use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response, endpoint { id : "sign_out_group",
+        method : "POST", path : "/", idempotent : false, }
+    );
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
@@ -8807,11 +5939,7 @@ pub mod sign_out_group {
     #[derive(Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub struct Request {
-        /// 实例 ID。
-        ///
-        /// Instance ID.
-        ///
-        /// Example: `ccc-test`. Wire name: `InstanceId`.
+        /// 实例 ID。 Instance ID. Example: `ccc-test`. Wire name: `InstanceId`.
         pub instance_id: String,
         /// 坐席 ID,不填默认使用当前 RAM 账号映射的坐席。
         ///
@@ -8819,84 +5947,17 @@ pub mod sign_out_group {
         ///
         /// Example: `agent@ccc-test`. Wire name: `UserId`.
         pub user_id: Option<String>,
-        /// 设备 ID,无意义,可以随便填写。
-        ///
-        /// Device ID. This parameter is meaningless and can be filled with any value.
+        /// 设备 ID,无意义,可以随便填写。 Device ID. This parameter is meaningless and can be filled with any value.
         ///
         /// Example: `device`. Wire name: `DeviceId`.
         pub device_id: Option<String>,
     }
     impl Request {
-        /// A builder; `build` checks required values and documented constraints.
-        #[inline]
-        pub fn builder() -> RequestBuilder {
-            RequestBuilder::default()
-        }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
             Ok(())
         }
-    }
-    /// Builds a [`Request`].
-    #[derive(Clone, Debug, Default)]
-    pub struct RequestBuilder {
-        instance_id: Option<String>,
-        user_id: Option<String>,
-        device_id: Option<String>,
-    }
-    impl RequestBuilder {
-        /// 实例 ID。
-        ///
-        /// Instance ID.
-        ///
-        /// Required: `build` fails without it.
-        pub fn instance_id(mut self, value: impl Into<String>) -> Self {
-            self.instance_id = Some(value.into());
-            self
-        }
-        /// 坐席 ID,不填默认使用当前 RAM 账号映射的坐席。
-        ///
-        /// Agent ID. If not specified, the agent mapped to the current Resource Access Management (RAM) user is used by default.
-        ///
-        /// Optional.
-        pub fn user_id(mut self, value: impl Into<String>) -> Self {
-            self.user_id = Some(value.into());
-            self
-        }
-        /// 设备 ID,无意义,可以随便填写。
-        ///
-        /// Device ID. This parameter is meaningless and can be filled with any value.
-        ///
-        /// Optional.
-        pub fn device_id(mut self, value: impl Into<String>) -> Self {
-            self.device_id = Some(value.into());
-            self
-        }
-        /// The request, once every required value is set and every constraint holds.
-        #[inline]
-        pub fn build(self) -> Result<Request, BuildError> {
-            let request = Request {
-                instance_id: BuildError::require(self.instance_id, "InstanceId")?,
-                user_id: self.user_id,
-                device_id: self.device_id,
-            };
-            request.validate()?;
-            Ok(request)
-        }
-        /// Builds the request and calls it with `client` in one step (a build error is
-        /// the call's `Error::Build`); the future owns a clone of the client.
-        #[inline]
-        pub fn send(
-            self,
-            client: &super::Client,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<Output, Error>,
-        > + Send + 'static {
-            client.core.call_built(self.build())
-        }
-    }
-    impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
         /// Sans-IO: usable without any async runtime.
         #[inline]
@@ -8913,10 +5974,7 @@ pub mod sign_out_group {
             parts.path("/");
             parts.query("Action", "SignOutGroup");
             parts.query("Version", "2020-07-01");
-            {
-                let value = &self.instance_id;
-                parts.query("InstanceId", value.as_str());
-            }
+            parts.query("InstanceId", self.instance_id.as_str());
             if let Some(value) = &self.user_id {
                 parts.query("UserId", value.as_str());
             }
@@ -8926,10 +5984,16 @@ pub mod sign_out_group {
             parts.finish()
         }
     }
-    ::switchboard_runtime::operation!(
-        Request => Output, Error, parse_response,
-        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
-        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
+    ::switchboard_runtime::request_builder!(
+        RequestBuilder => Request { #[doc =
+        " 实例 ID。 Instance ID. Required: `build` fails without it."] instance_id :
+        String = required("InstanceId"), #[doc =
+        " 坐席 ID,不填默认使用当前 RAM 账号映射的坐席。"] #[doc = " "]
+        #[doc =
+        " Agent ID. If not specified, the agent mapped to the current Resource Access Management (RAM) user is used by default."]
+        #[doc = " "] #[doc = " Optional."] user_id : String = optional, #[doc =
+        " 设备 ID,无意义,可以随便填写。 Device ID. This parameter is meaningless and can be filled with any value."]
+        #[doc = " "] #[doc = " Optional."] device_id : String = optional }
     );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
@@ -8962,17 +6026,9 @@ pub mod sign_out_group {
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {
-        /// 坐席分机号。
-        ///
-        /// Agent extension number.
-        ///
-        /// Wire name: `Extension`.
+        /// 坐席分机号。 Agent extension number. Wire name: `Extension`.
         pub extension: Option<String>,
-        /// 工作模式。
-        ///
-        /// Work mode.
-        ///
-        /// Wire name: `WorkMode`.
+        /// 工作模式。 Work mode. Wire name: `WorkMode`.
         pub work_mode: Option<OutputWorkMode>,
         /// 设备 ID,浏览器 WebRTC 软电话或实体话机设备的标识 ID,同一时间只允许一种设备注册。
         ///
@@ -8980,17 +6036,9 @@ pub mod sign_out_group {
         ///
         /// Wire name: `DeviceId`.
         pub device_id: Option<String>,
-        /// 通话 ID。
-        ///
-        /// Call ID.
-        ///
-        /// Wire name: `JobId`.
+        /// 通话 ID。 Call ID. Wire name: `JobId`.
         pub job_id: Option<String>,
-        /// 坐席 ID。
-        ///
-        /// Agent ID.
-        ///
-        /// Wire name: `UserId`.
+        /// 坐席 ID。 Agent ID. Wire name: `UserId`.
         pub user_id: Option<String>,
         /// 小休状态码,分为系统定义的和客户定义的两种,系统定义的小休吗包括:Warm-up (坐席上线后置闲前的临时小休状态)、RingingTimeout(坐席振铃超时导致的小休)、RejectCall(坐席拒接导致的小休)。客户自定义状态码没有限制,客户可以根据业务需要自行定义。
         ///
@@ -8998,27 +6046,13 @@ pub mod sign_out_group {
         ///
         /// Wire name: `BreakCode`.
         pub break_code: Option<String>,
-        /// 实例 ID。
-        ///
-        /// Instance ID.
-        ///
-        /// Wire name: `InstanceId`.
+        /// 实例 ID。 Instance ID. Wire name: `InstanceId`.
         pub instance_id: Option<String>,
-        /// 坐席是否处于仅外呼模式。
-        ///
-        /// Whether the agent is in outbound-only mode.
-        ///
-        /// Wire name: `OutboundScenario`.
+        /// 坐席是否处于仅外呼模式。 Whether the agent is in outbound-only mode. Wire name: `OutboundScenario`.
         pub outbound_scenario: Option<bool>,
-        /// 座席状态。
-        ///
-        /// Agent state.
-        ///
-        /// Wire name: `UserState`.
+        /// 座席状态。 Agent state. Wire name: `UserState`.
         pub user_state: Option<OutputUserState>,
-        /// 坐席签入的技能组 ID 列表。
-        ///
-        /// IDs of the skill groups the agent is signed in to.
+        /// 坐席签入的技能组 ID 列表。 IDs of the skill groups the agent is signed in to.
         ///
         /// Wire name: `SignedSkillGroupIdList`.
         pub signed_skill_group_id_list: Option<Vec<String>>,
@@ -9038,9 +6072,7 @@ pub mod sign_out_group {
         ///
         /// Format: `int64`. Wire name: `Reserved`.
         pub reserved: Option<i64>,
-        /// 坐席的个人电话号码。
-        ///
-        /// The agent's personal phone number.
+        /// 坐席的个人电话号码。 The agent's personal phone number.
         ///
         /// Unconfirmed: Not in the stored 返回参数 table of this page; shown in its 正常返回示例. Description as in the HoldCall response table (API metadata).
         ///
@@ -9058,53 +6090,28 @@ pub mod sign_out_group {
         optional heartbeat = "Heartbeat", optional reserved = "Reserved", optional mobile
         = "Mobile", skip envelope = "" }
     );
-    /// Why a call of this endpoint failed: one variant per documented code, then the
-    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
-    #[derive(Debug)]
-    #[non_exhaustive]
-    pub enum Error {
-        /// `Parameter.Blank` (HTTP 400): The parameter %s may not be null or blank.
-        ///
-        /// 该参数不能为null或含有空白符的字符串。
-        ///
-        /// The parameter cannot be null or a string containing blank characters.
-        ParameterBlank(::switchboard_runtime::response::ApiError),
-        /// `InvalidOperation.ChannelState` (HTTP 400): The operation is not allowed. Channel stats (%s) does not meet expectations (%s).
-        InvalidOperationChannelState(::switchboard_runtime::response::ApiError),
-        /// `InvalidOperation.UserState` (HTTP 400): The operation is not allowed. User state (%s) does not meet expectations (%s).
-        ///
-        /// 非法操作,用户状态不符合预期。
-        ///
-        /// Illegal operation; the user state does not meet expectations.
-        InvalidOperationUserState(::switchboard_runtime::response::ApiError),
-        /// `NotExists.InstanceId` (HTTP 404): The specified instance %s does not exist.
-        ///
-        /// 指定的呼叫中心实例不存在。
-        ///
-        /// The specified contact center instance does not exist.
-        NotExistsInstanceId(::switchboard_runtime::response::ApiError),
-        /// `NotExists.UserId` (HTTP 404): The user %s does not exist in instance %s.
-        ///
-        /// 呼叫中心实例中不存在指定的用户。
-        ///
-        /// The specified user does not exist in the contact center instance.
-        NotExistsUserId(::switchboard_runtime::response::ApiError),
-        /// A service-wide documented code that the endpoint's page does not list.
-        Service(::switchboard_runtime::response::ApiError),
-        /// A code or HTTP status the documentation does not list; the raw response is kept.
-        Undocumented(::switchboard_runtime::response::ApiError),
-        /// The response body could not be decoded; the raw response is kept.
-        Decode(::switchboard_runtime::response::DecodeError),
-        /// The request broke a documented constraint and was not sent.
-        Build(BuildError),
-        /// The request could not be sent (transport or credentials).
-        Send(::switchboard_runtime::auth::SendError),
-    }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { "Parameter.Blank" =>
-        ParameterBlank, "InvalidOperation.ChannelState" => InvalidOperationChannelState,
-        "InvalidOperation.UserState" => InvalidOperationUserState, "NotExists.InstanceId"
-        => NotExistsInstanceId, "NotExists.UserId" => NotExistsUserId }
+        enum Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { #[doc =
+        " `Parameter.Blank` (HTTP 400): The parameter %s may not be null or blank."]
+        #[doc = " "] #[doc = " 该参数不能为null或含有空白符的字符串。"]
+        #[doc = " "] #[doc =
+        " The parameter cannot be null or a string containing blank characters."]
+        "Parameter.Blank" => ParameterBlank, #[doc =
+        " `InvalidOperation.ChannelState` (HTTP 400): The operation is not allowed. Channel stats (%s) does not meet expectations (%s)."]
+        "InvalidOperation.ChannelState" => InvalidOperationChannelState, #[doc =
+        " `InvalidOperation.UserState` (HTTP 400): The operation is not allowed. User state (%s) does not meet expectations (%s)."]
+        #[doc = " "] #[doc = " 非法操作,用户状态不符合预期。"] #[doc = " "]
+        #[doc = " Illegal operation; the user state does not meet expectations."]
+        "InvalidOperation.UserState" => InvalidOperationUserState, #[doc =
+        " `NotExists.InstanceId` (HTTP 404): The specified instance %s does not exist."]
+        #[doc = " "] #[doc = " 指定的呼叫中心实例不存在。"] #[doc = " "]
+        #[doc = " The specified contact center instance does not exist."]
+        "NotExists.InstanceId" => NotExistsInstanceId, #[doc =
+        " `NotExists.UserId` (HTTP 404): The user %s does not exist in instance %s."]
+        #[doc = " "] #[doc = " 呼叫中心实例中不存在指定的用户。"] #[doc =
+        " "] #[doc =
+        " The specified user does not exist in the contact center instance."]
+        "NotExists.UserId" => NotExistsUserId }
     );
     /// Documented values; others are kept as received.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -9245,18 +6252,12 @@ pub mod sign_out_group {
 ///
 /// Source: <https://help.aliyun.com/zh/ccs/developer-reference/api-ccc-2020-07-01-startconference>
 pub mod start_conference {
-    use ::switchboard_runtime::bytes::Bytes;
-    use ::switchboard_runtime::error::BuildError;
     #[allow(unused_imports)]
-    use ::switchboard_runtime::wire::ToJson as _;
-    /// The endpoint's id.
-    pub const ID: &str = "start_conference";
-    /// HTTP method.
-    pub const METHOD: &str = "POST";
-    /// Path template under the base URL.
-    pub const PATH: &str = "/";
-    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
-    pub const IDEMPOTENT: bool = false;
+    use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response, endpoint { id : "start_conference",
+        method : "POST", path : "/", idempotent : false, }
+    );
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
@@ -9265,11 +6266,7 @@ pub mod start_conference {
     #[derive(Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub struct Request {
-        /// 实例 ID。
-        ///
-        /// Instance ID.
-        ///
-        /// Example: `ccc-test`. Wire name: `InstanceId`.
+        /// 实例 ID。 Instance ID. Example: `ccc-test`. Wire name: `InstanceId`.
         pub instance_id: String,
         /// 发起会议的坐席 ID,非必填,不填则默认使用当前 RAM 账户映射的坐席。
         ///
@@ -9299,101 +6296,11 @@ pub mod start_conference {
         pub tags: Option<String>,
     }
     impl Request {
-        /// A builder; `build` checks required values and documented constraints.
-        #[inline]
-        pub fn builder() -> RequestBuilder {
-            RequestBuilder::default()
-        }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
             Ok(())
         }
-    }
-    /// Builds a [`Request`].
-    #[derive(Clone, Debug, Default)]
-    pub struct RequestBuilder {
-        instance_id: Option<String>,
-        user_id: Option<String>,
-        participant_list_json: Option<String>,
-        timeout_seconds: Option<i32>,
-        tags: Option<String>,
-    }
-    impl RequestBuilder {
-        /// 实例 ID。
-        ///
-        /// Instance ID.
-        ///
-        /// Required: `build` fails without it.
-        pub fn instance_id(mut self, value: impl Into<String>) -> Self {
-            self.instance_id = Some(value.into());
-            self
-        }
-        /// 发起会议的坐席 ID,非必填,不填则默认使用当前 RAM 账户映射的坐席。
-        ///
-        /// ID of the agent starting the conference; optional, defaults to the agent mapped to the current RAM account.
-        ///
-        /// Optional.
-        pub fn user_id(mut self, value: impl Into<String>) -> Self {
-            self.user_id = Some(value.into());
-            self
-        }
-        /// 参会方列表,格式为 JSON 数组的字符串,数组元素是参会方,如果是内呼坐席,参会方是目标的坐席分机号,如果是外呼客户,参会方是客户号码。
-        ///
-        /// Participant list as a JSON array string; each element is a participant: the target agent's extension for an internal agent, the customer's number for an external customer.
-        ///
-        /// Required: `build` fails without it.
-        pub fn participant_list_json(mut self, value: impl Into<String>) -> Self {
-            self.participant_list_json = Some(value.into());
-            self
-        }
-        /// 超时时间,呼叫在经过该参数指定的时间仍然未接通的情况下,则主动挂断,非必填,默认 30,单位秒。
-        ///
-        /// Timeout in seconds: a call not answered within it is hung up; optional, 30 by default.
-        ///
-        /// Optional. Format: `int32`.
-        pub fn timeout_seconds(mut self, value: impl Into<i32>) -> Self {
-            self.timeout_seconds = Some(value.into());
-            self
-        }
-        /// 随路数据,不能超过 128 字节,主要用于扩展需求,普通客户无需关心。
-        ///
-        /// Channel-associated data, at most 128 bytes, mainly for extensions; ordinary customers need not care about it.
-        ///
-        /// Optional.
-        pub fn tags(mut self, value: impl Into<String>) -> Self {
-            self.tags = Some(value.into());
-            self
-        }
-        /// The request, once every required value is set and every constraint holds.
-        #[inline]
-        pub fn build(self) -> Result<Request, BuildError> {
-            let request = Request {
-                instance_id: BuildError::require(self.instance_id, "InstanceId")?,
-                user_id: self.user_id,
-                participant_list_json: BuildError::require(
-                    self.participant_list_json,
-                    "ParticipantListJson",
-                )?,
-                timeout_seconds: self.timeout_seconds,
-                tags: self.tags,
-            };
-            request.validate()?;
-            Ok(request)
-        }
-        /// Builds the request and calls it with `client` in one step (a build error is
-        /// the call's `Error::Build`); the future owns a clone of the client.
-        #[inline]
-        pub fn send(
-            self,
-            client: &super::Client,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<Output, Error>,
-        > + Send + 'static {
-            client.core.call_built(self.build())
-        }
-    }
-    impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
         /// Sans-IO: usable without any async runtime.
         #[inline]
@@ -9410,17 +6317,11 @@ pub mod start_conference {
             parts.path("/");
             parts.query("Action", "StartConference");
             parts.query("Version", "2020-07-01");
-            {
-                let value = &self.instance_id;
-                parts.query("InstanceId", value.as_str());
-            }
+            parts.query("InstanceId", self.instance_id.as_str());
             if let Some(value) = &self.user_id {
                 parts.query("UserId", value.as_str());
             }
-            {
-                let value = &self.participant_list_json;
-                parts.query("ParticipantListJson", value.as_str());
-            }
+            parts.query("ParticipantListJson", self.participant_list_json.as_str());
             if let Some(value) = &self.timeout_seconds {
                 parts.query("TimeoutSeconds", value.to_string().as_str());
             }
@@ -9430,10 +6331,28 @@ pub mod start_conference {
             parts.finish()
         }
     }
-    ::switchboard_runtime::operation!(
-        Request => Output, Error, parse_response,
-        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
-        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
+    ::switchboard_runtime::request_builder!(
+        RequestBuilder => Request { #[doc =
+        " 实例 ID。 Instance ID. Required: `build` fails without it."] instance_id :
+        String = required("InstanceId"), #[doc =
+        " 发起会议的坐席 ID,非必填,不填则默认使用当前 RAM 账户映射的坐席。"]
+        #[doc = " "] #[doc =
+        " ID of the agent starting the conference; optional, defaults to the agent mapped to the current RAM account."]
+        #[doc = " "] #[doc = " Optional."] user_id : String = optional, #[doc =
+        " 参会方列表,格式为 JSON 数组的字符串,数组元素是参会方,如果是内呼坐席,参会方是目标的坐席分机号,如果是外呼客户,参会方是客户号码。"]
+        #[doc = " "] #[doc =
+        " Participant list as a JSON array string; each element is a participant: the target agent's extension for an internal agent, the customer's number for an external customer."]
+        #[doc = " "] #[doc = " Required: `build` fails without it."]
+        participant_list_json : String = required("ParticipantListJson"), #[doc =
+        " 超时时间,呼叫在经过该参数指定的时间仍然未接通的情况下,则主动挂断,非必填,默认 30,单位秒。"]
+        #[doc = " "] #[doc =
+        " Timeout in seconds: a call not answered within it is hung up; optional, 30 by default."]
+        #[doc = " "] #[doc = " Optional. Format: `int32`."] timeout_seconds : i32 =
+        optional, #[doc =
+        " 随路数据,不能超过 128 字节,主要用于扩展需求,普通客户无需关心。"]
+        #[doc = " "] #[doc =
+        " Channel-associated data, at most 128 bytes, mainly for extensions; ordinary customers need not care about it."]
+        #[doc = " "] #[doc = " Optional."] tags : String = optional }
     );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
@@ -9466,17 +6385,9 @@ pub mod start_conference {
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {
-        /// 话务上下文环境。
-        ///
-        /// Call context.
-        ///
-        /// Wire name: `CallContext`.
+        /// 话务上下文环境。 Call context. Wire name: `CallContext`.
         pub call_context: Option<super::types::CallContext>,
-        /// 坐席上下文环境。
-        ///
-        /// Agent (user) context.
-        ///
-        /// Wire name: `UserContext`.
+        /// 坐席上下文环境。 Agent (user) context. Wire name: `UserContext`.
         pub user_context: Option<super::types::UserContext>,
         /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
         pub envelope: Option<super::ResponseEnvelope>,
@@ -9485,24 +6396,8 @@ pub mod start_conference {
         Output { optional call_context = "CallContext", optional user_context =
         "UserContext", skip envelope = "" }
     );
-    /// Why a call of this endpoint failed: one variant per documented code, then the
-    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
-    #[derive(Debug)]
-    #[non_exhaustive]
-    pub enum Error {
-        /// A service-wide documented code that the endpoint's page does not list.
-        Service(::switchboard_runtime::response::ApiError),
-        /// A code or HTTP status the documentation does not list; the raw response is kept.
-        Undocumented(::switchboard_runtime::response::ApiError),
-        /// The response body could not be decoded; the raw response is kept.
-        Decode(::switchboard_runtime::response::DecodeError),
-        /// The request broke a documented constraint and was not sent.
-        Build(BuildError),
-        /// The request could not be sent (transport or credentials).
-        Send(::switchboard_runtime::auth::SendError),
-    }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, {}
+        enum Error, ID, ERRORS, super::ERRORS, super::ServiceCode, {}
     );
 }
 #[rustfmt::skip]
@@ -9518,18 +6413,12 @@ pub mod start_conference {
 ///
 /// Source: <https://help.aliyun.com/zh/ccs/developer-reference/api-ccc-2020-07-01-switchtoconference>
 pub mod switch_to_conference {
-    use ::switchboard_runtime::bytes::Bytes;
-    use ::switchboard_runtime::error::BuildError;
     #[allow(unused_imports)]
-    use ::switchboard_runtime::wire::ToJson as _;
-    /// The endpoint's id.
-    pub const ID: &str = "switch_to_conference";
-    /// HTTP method.
-    pub const METHOD: &str = "POST";
-    /// Path template under the base URL.
-    pub const PATH: &str = "/";
-    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
-    pub const IDEMPOTENT: bool = false;
+    use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response, endpoint { id : "switch_to_conference",
+        method : "POST", path : "/", idempotent : false, }
+    );
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
@@ -9538,11 +6427,7 @@ pub mod switch_to_conference {
     #[derive(Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub struct Request {
-        /// 实例 ID。
-        ///
-        /// Instance ID.
-        ///
-        /// Example: `ccc-test`. Wire name: `InstanceId`.
+        /// 实例 ID。 Instance ID. Example: `ccc-test`. Wire name: `InstanceId`.
         pub instance_id: String,
         /// 坐席 ID,不填默认使用当前 RAM 账号映射的坐席。
         ///
@@ -9550,101 +6435,17 @@ pub mod switch_to_conference {
         ///
         /// Example: `agent@ccc-test`. Wire name: `UserId`.
         pub user_id: Option<String>,
-        /// 无效字段,可以随便填写。
-        ///
-        /// Unused field; may be filled in with anything.
-        ///
-        /// Example: `device`. Wire name: `DeviceId`.
+        /// 无效字段,可以随便填写。 Unused field; may be filled in with anything. Example: `device`. Wire name: `DeviceId`.
         pub device_id: Option<String>,
-        /// 通话 ID。
-        ///
-        /// Call ID.
-        ///
-        /// Example: `job-24114064019637****`. Wire name: `JobId`.
+        /// 通话 ID。 Call ID. Example: `job-24114064019637****`. Wire name: `JobId`.
         pub job_id: String,
     }
     impl Request {
-        /// A builder; `build` checks required values and documented constraints.
-        #[inline]
-        pub fn builder() -> RequestBuilder {
-            RequestBuilder::default()
-        }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
             Ok(())
         }
-    }
-    /// Builds a [`Request`].
-    #[derive(Clone, Debug, Default)]
-    pub struct RequestBuilder {
-        instance_id: Option<String>,
-        user_id: Option<String>,
-        device_id: Option<String>,
-        job_id: Option<String>,
-    }
-    impl RequestBuilder {
-        /// 实例 ID。
-        ///
-        /// Instance ID.
-        ///
-        /// Required: `build` fails without it.
-        pub fn instance_id(mut self, value: impl Into<String>) -> Self {
-            self.instance_id = Some(value.into());
-            self
-        }
-        /// 坐席 ID,不填默认使用当前 RAM 账号映射的坐席。
-        ///
-        /// Agent ID; if not given, the agent mapped to the current RAM account is used.
-        ///
-        /// Optional.
-        pub fn user_id(mut self, value: impl Into<String>) -> Self {
-            self.user_id = Some(value.into());
-            self
-        }
-        /// 无效字段,可以随便填写。
-        ///
-        /// Unused field; may be filled in with anything.
-        ///
-        /// Optional.
-        pub fn device_id(mut self, value: impl Into<String>) -> Self {
-            self.device_id = Some(value.into());
-            self
-        }
-        /// 通话 ID。
-        ///
-        /// Call ID.
-        ///
-        /// Required: `build` fails without it.
-        pub fn job_id(mut self, value: impl Into<String>) -> Self {
-            self.job_id = Some(value.into());
-            self
-        }
-        /// The request, once every required value is set and every constraint holds.
-        #[inline]
-        pub fn build(self) -> Result<Request, BuildError> {
-            let request = Request {
-                instance_id: BuildError::require(self.instance_id, "InstanceId")?,
-                user_id: self.user_id,
-                device_id: self.device_id,
-                job_id: BuildError::require(self.job_id, "JobId")?,
-            };
-            request.validate()?;
-            Ok(request)
-        }
-        /// Builds the request and calls it with `client` in one step (a build error is
-        /// the call's `Error::Build`); the future owns a clone of the client.
-        #[inline]
-        pub fn send(
-            self,
-            client: &super::Client,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<Output, Error>,
-        > + Send + 'static {
-            client.core.call_built(self.build())
-        }
-    }
-    impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
         /// Sans-IO: usable without any async runtime.
         #[inline]
@@ -9661,27 +6462,29 @@ pub mod switch_to_conference {
             parts.path("/");
             parts.query("Action", "SwitchToConference");
             parts.query("Version", "2020-07-01");
-            {
-                let value = &self.instance_id;
-                parts.query("InstanceId", value.as_str());
-            }
+            parts.query("InstanceId", self.instance_id.as_str());
             if let Some(value) = &self.user_id {
                 parts.query("UserId", value.as_str());
             }
             if let Some(value) = &self.device_id {
                 parts.query("DeviceId", value.as_str());
             }
-            {
-                let value = &self.job_id;
-                parts.query("JobId", value.as_str());
-            }
+            parts.query("JobId", self.job_id.as_str());
             parts.finish()
         }
     }
-    ::switchboard_runtime::operation!(
-        Request => Output, Error, parse_response,
-        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
-        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
+    ::switchboard_runtime::request_builder!(
+        RequestBuilder => Request { #[doc =
+        " 实例 ID。 Instance ID. Required: `build` fails without it."] instance_id :
+        String = required("InstanceId"), #[doc =
+        " 坐席 ID,不填默认使用当前 RAM 账号映射的坐席。"] #[doc = " "]
+        #[doc =
+        " Agent ID; if not given, the agent mapped to the current RAM account is used."]
+        #[doc = " "] #[doc = " Optional."] user_id : String = optional, #[doc =
+        " 无效字段,可以随便填写。 Unused field; may be filled in with anything. Optional."]
+        device_id : String = optional, #[doc =
+        " 通话 ID。 Call ID. Required: `build` fails without it."] job_id : String =
+        required("JobId") }
     );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
@@ -9714,17 +6517,9 @@ pub mod switch_to_conference {
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {
-        /// 话务上下文环境。
-        ///
-        /// Call context.
-        ///
-        /// Wire name: `CallContext`.
+        /// 话务上下文环境。 Call context. Wire name: `CallContext`.
         pub call_context: Option<super::types::CallContext>,
-        /// 坐席上下文环境。
-        ///
-        /// Agent (user) context.
-        ///
-        /// Wire name: `UserContext`.
+        /// 坐席上下文环境。 Agent (user) context. Wire name: `UserContext`.
         pub user_context: Option<super::types::UserContext>,
         /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
         pub envelope: Option<super::ResponseEnvelope>,
@@ -9733,24 +6528,8 @@ pub mod switch_to_conference {
         Output { optional call_context = "CallContext", optional user_context =
         "UserContext", skip envelope = "" }
     );
-    /// Why a call of this endpoint failed: one variant per documented code, then the
-    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
-    #[derive(Debug)]
-    #[non_exhaustive]
-    pub enum Error {
-        /// A service-wide documented code that the endpoint's page does not list.
-        Service(::switchboard_runtime::response::ApiError),
-        /// A code or HTTP status the documentation does not list; the raw response is kept.
-        Undocumented(::switchboard_runtime::response::ApiError),
-        /// The response body could not be decoded; the raw response is kept.
-        Decode(::switchboard_runtime::response::DecodeError),
-        /// The request broke a documented constraint and was not sent.
-        Build(BuildError),
-        /// The request could not be sent (transport or credentials).
-        Send(::switchboard_runtime::auth::SendError),
-    }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, {}
+        enum Error, ID, ERRORS, super::ERRORS, super::ServiceCode, {}
     );
 }
 #[rustfmt::skip]
@@ -9774,18 +6553,12 @@ pub mod switch_to_conference {
 ///
 /// Source: <https://help.aliyun.com/zh/ccs/developer-reference/api-ccc-2020-07-01-takebreak>
 pub mod take_break {
-    use ::switchboard_runtime::bytes::Bytes;
-    use ::switchboard_runtime::error::BuildError;
     #[allow(unused_imports)]
-    use ::switchboard_runtime::wire::ToJson as _;
-    /// The endpoint's id.
-    pub const ID: &str = "take_break";
-    /// HTTP method.
-    pub const METHOD: &str = "POST";
-    /// Path template under the base URL.
-    pub const PATH: &str = "/";
-    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
-    pub const IDEMPOTENT: bool = false;
+    use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response, endpoint { id : "take_break", method :
+        "POST", path : "/", idempotent : false, }
+    );
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
@@ -9839,11 +6612,7 @@ pub mod take_break {
     #[derive(Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub struct Request {
-        /// 实例 ID。
-        ///
-        /// Instance ID.
-        ///
-        /// Example: `ccc-test`. Wire name: `InstanceId`.
+        /// 实例 ID。 Instance ID. Example: `ccc-test`. Wire name: `InstanceId`.
         pub instance_id: String,
         /// 坐席 ID,不填默认使用当前 RAM 账户映射的坐席。
         ///
@@ -9851,101 +6620,21 @@ pub mod take_break {
         ///
         /// Example: `agent@ccc-test`. Wire name: `UserId`.
         pub user_id: Option<String>,
-        /// 设备 ID,无意义,可以随便填写。
-        ///
-        /// Device ID. This parameter is meaningless and can be filled with any value.
+        /// 设备 ID,无意义,可以随便填写。 Device ID. This parameter is meaningless and can be filled with any value.
         ///
         /// Example: `device`. Wire name: `DeviceId`.
         pub device_id: Option<String>,
-        /// 小休状态码,客户可以自定义任何小休状态。
-        ///
-        /// Break code; customers can define any break state.
+        /// 小休状态码,客户可以自定义任何小休状态。 Break code; customers can define any break state.
         ///
         /// Example: `lunchtime`. Wire name: `Code`.
         pub code: String,
     }
     impl Request {
-        /// A builder; `build` checks required values and documented constraints.
-        #[inline]
-        pub fn builder() -> RequestBuilder {
-            RequestBuilder::default()
-        }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
             Ok(())
         }
-    }
-    /// Builds a [`Request`].
-    #[derive(Clone, Debug, Default)]
-    pub struct RequestBuilder {
-        instance_id: Option<String>,
-        user_id: Option<String>,
-        device_id: Option<String>,
-        code: Option<String>,
-    }
-    impl RequestBuilder {
-        /// 实例 ID。
-        ///
-        /// Instance ID.
-        ///
-        /// Required: `build` fails without it.
-        pub fn instance_id(mut self, value: impl Into<String>) -> Self {
-            self.instance_id = Some(value.into());
-            self
-        }
-        /// 坐席 ID,不填默认使用当前 RAM 账户映射的坐席。
-        ///
-        /// Agent ID. If not specified, the agent mapped to the current RAM account is used by default.
-        ///
-        /// Optional.
-        pub fn user_id(mut self, value: impl Into<String>) -> Self {
-            self.user_id = Some(value.into());
-            self
-        }
-        /// 设备 ID,无意义,可以随便填写。
-        ///
-        /// Device ID. This parameter is meaningless and can be filled with any value.
-        ///
-        /// Optional.
-        pub fn device_id(mut self, value: impl Into<String>) -> Self {
-            self.device_id = Some(value.into());
-            self
-        }
-        /// 小休状态码,客户可以自定义任何小休状态。
-        ///
-        /// Break code; customers can define any break state.
-        ///
-        /// Required: `build` fails without it.
-        pub fn code(mut self, value: impl Into<String>) -> Self {
-            self.code = Some(value.into());
-            self
-        }
-        /// The request, once every required value is set and every constraint holds.
-        #[inline]
-        pub fn build(self) -> Result<Request, BuildError> {
-            let request = Request {
-                instance_id: BuildError::require(self.instance_id, "InstanceId")?,
-                user_id: self.user_id,
-                device_id: self.device_id,
-                code: BuildError::require(self.code, "Code")?,
-            };
-            request.validate()?;
-            Ok(request)
-        }
-        /// Builds the request and calls it with `client` in one step (a build error is
-        /// the call's `Error::Build`); the future owns a clone of the client.
-        #[inline]
-        pub fn send(
-            self,
-            client: &super::Client,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<Output, Error>,
-        > + Send + 'static {
-            client.core.call_built(self.build())
-        }
-    }
-    impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
         /// Sans-IO: usable without any async runtime.
         #[inline]
@@ -9962,27 +6651,30 @@ pub mod take_break {
             parts.path("/");
             parts.query("Action", "TakeBreak");
             parts.query("Version", "2020-07-01");
-            {
-                let value = &self.instance_id;
-                parts.query("InstanceId", value.as_str());
-            }
+            parts.query("InstanceId", self.instance_id.as_str());
             if let Some(value) = &self.user_id {
                 parts.query("UserId", value.as_str());
             }
             if let Some(value) = &self.device_id {
                 parts.query("DeviceId", value.as_str());
             }
-            {
-                let value = &self.code;
-                parts.query("Code", value.as_str());
-            }
+            parts.query("Code", self.code.as_str());
             parts.finish()
         }
     }
-    ::switchboard_runtime::operation!(
-        Request => Output, Error, parse_response,
-        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
-        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
+    ::switchboard_runtime::request_builder!(
+        RequestBuilder => Request { #[doc =
+        " 实例 ID。 Instance ID. Required: `build` fails without it."] instance_id :
+        String = required("InstanceId"), #[doc =
+        " 坐席 ID,不填默认使用当前 RAM 账户映射的坐席。"] #[doc = " "]
+        #[doc =
+        " Agent ID. If not specified, the agent mapped to the current RAM account is used by default."]
+        #[doc = " "] #[doc = " Optional."] user_id : String = optional, #[doc =
+        " 设备 ID,无意义,可以随便填写。 Device ID. This parameter is meaningless and can be filled with any value."]
+        #[doc = " "] #[doc = " Optional."] device_id : String = optional, #[doc =
+        " 小休状态码,客户可以自定义任何小休状态。 Break code; customers can define any break state."]
+        #[doc = " "] #[doc = " Required: `build` fails without it."] code : String =
+        required("Code") }
     );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
@@ -10015,17 +6707,9 @@ pub mod take_break {
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {
-        /// 坐席分机号。
-        ///
-        /// Agent extension number.
-        ///
-        /// Wire name: `Extension`.
+        /// 坐席分机号。 Agent extension number. Wire name: `Extension`.
         pub extension: Option<String>,
-        /// 工作模式。
-        ///
-        /// Work mode.
-        ///
-        /// Wire name: `WorkMode`.
+        /// 工作模式。 Work mode. Wire name: `WorkMode`.
         pub work_mode: Option<OutputWorkMode>,
         /// 设备 ID,浏览器 WebRTC 软电话或实体话机设备的标识 ID,同一时间只允许一种设备注册。
         ///
@@ -10033,17 +6717,9 @@ pub mod take_break {
         ///
         /// Wire name: `DeviceId`.
         pub device_id: Option<String>,
-        /// 通话 ID。
-        ///
-        /// Call ID.
-        ///
-        /// Wire name: `JobId`.
+        /// 通话 ID。 Call ID. Wire name: `JobId`.
         pub job_id: Option<String>,
-        /// 坐席 ID。
-        ///
-        /// Agent ID.
-        ///
-        /// Wire name: `UserId`.
+        /// 坐席 ID。 Agent ID. Wire name: `UserId`.
         pub user_id: Option<String>,
         /// 小休状态码,分为系统定义的和客户定义的两种,系统定义的小休吗包括:Warm-up (坐席上线后置闲前的临时小休状态)、RingingTimeout(坐席振铃超时导致的小休)、RejectCall(坐席拒接导致的小休)。客户自定义状态码没有限制,客户可以根据业务需要自行定义。
         ///
@@ -10051,27 +6727,13 @@ pub mod take_break {
         ///
         /// Wire name: `BreakCode`.
         pub break_code: Option<String>,
-        /// 实例 ID。
-        ///
-        /// Instance ID.
-        ///
-        /// Wire name: `InstanceId`.
+        /// 实例 ID。 Instance ID. Wire name: `InstanceId`.
         pub instance_id: Option<String>,
-        /// 坐席是否处于仅外呼模式。
-        ///
-        /// Whether the agent is in outbound-only mode.
-        ///
-        /// Wire name: `OutboundScenario`.
+        /// 坐席是否处于仅外呼模式。 Whether the agent is in outbound-only mode. Wire name: `OutboundScenario`.
         pub outbound_scenario: Option<bool>,
-        /// 座席状态。
-        ///
-        /// Agent state.
-        ///
-        /// Wire name: `UserState`.
+        /// 座席状态。 Agent state. Wire name: `UserState`.
         pub user_state: Option<OutputUserState>,
-        /// 坐席签入的技能组 ID 列表。
-        ///
-        /// IDs of the skill groups the agent is signed in to.
+        /// 坐席签入的技能组 ID 列表。 IDs of the skill groups the agent is signed in to.
         ///
         /// Wire name: `SignedSkillGroupIdList`.
         pub signed_skill_group_id_list: Option<Vec<String>>,
@@ -10091,9 +6753,7 @@ pub mod take_break {
         ///
         /// Format: `int64`. Wire name: `Reserved`.
         pub reserved: Option<i64>,
-        /// 坐席的个人电话号码。
-        ///
-        /// The agent's personal phone number.
+        /// 坐席的个人电话号码。 The agent's personal phone number.
         ///
         /// Unconfirmed: Not in the stored 返回参数 table of this page; shown in its 正常返回示例. Description as in the HoldCall response table (API metadata).
         ///
@@ -10111,51 +6771,26 @@ pub mod take_break {
         optional heartbeat = "Heartbeat", optional reserved = "Reserved", optional mobile
         = "Mobile", skip envelope = "" }
     );
-    /// Why a call of this endpoint failed: one variant per documented code, then the
-    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
-    #[derive(Debug)]
-    #[non_exhaustive]
-    pub enum Error {
-        /// `Parameter.Blank` (HTTP 400): The parameter %s may not be null or blank.
-        ///
-        /// 该参数不能为null或含有空白符的字符串。
-        ///
-        /// The parameter cannot be null or a string containing blank characters.
-        ParameterBlank(::switchboard_runtime::response::ApiError),
-        /// `InvalidOperation.UserState` (HTTP 400): The operation is not allowed. User state (%s) does not meet expectations (%s).
-        ///
-        /// 非法操作,用户状态不符合预期。
-        ///
-        /// Illegal operation; the user state does not meet expectations.
-        InvalidOperationUserState(::switchboard_runtime::response::ApiError),
-        /// `NotExists.InstanceId` (HTTP 404): The specified instance %s does not exist.
-        ///
-        /// 指定的呼叫中心实例不存在。
-        ///
-        /// The specified contact center instance does not exist.
-        NotExistsInstanceId(::switchboard_runtime::response::ApiError),
-        /// `NotExists.UserId` (HTTP 404): The user %s does not exist in instance %s.
-        ///
-        /// 呼叫中心实例中不存在指定的用户。
-        ///
-        /// The specified user does not exist in the contact center instance.
-        NotExistsUserId(::switchboard_runtime::response::ApiError),
-        /// A service-wide documented code that the endpoint's page does not list.
-        Service(::switchboard_runtime::response::ApiError),
-        /// A code or HTTP status the documentation does not list; the raw response is kept.
-        Undocumented(::switchboard_runtime::response::ApiError),
-        /// The response body could not be decoded; the raw response is kept.
-        Decode(::switchboard_runtime::response::DecodeError),
-        /// The request broke a documented constraint and was not sent.
-        Build(BuildError),
-        /// The request could not be sent (transport or credentials).
-        Send(::switchboard_runtime::auth::SendError),
-    }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { "Parameter.Blank" =>
-        ParameterBlank, "InvalidOperation.UserState" => InvalidOperationUserState,
-        "NotExists.InstanceId" => NotExistsInstanceId, "NotExists.UserId" =>
-        NotExistsUserId }
+        enum Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { #[doc =
+        " `Parameter.Blank` (HTTP 400): The parameter %s may not be null or blank."]
+        #[doc = " "] #[doc = " 该参数不能为null或含有空白符的字符串。"]
+        #[doc = " "] #[doc =
+        " The parameter cannot be null or a string containing blank characters."]
+        "Parameter.Blank" => ParameterBlank, #[doc =
+        " `InvalidOperation.UserState` (HTTP 400): The operation is not allowed. User state (%s) does not meet expectations (%s)."]
+        #[doc = " "] #[doc = " 非法操作,用户状态不符合预期。"] #[doc = " "]
+        #[doc = " Illegal operation; the user state does not meet expectations."]
+        "InvalidOperation.UserState" => InvalidOperationUserState, #[doc =
+        " `NotExists.InstanceId` (HTTP 404): The specified instance %s does not exist."]
+        #[doc = " "] #[doc = " 指定的呼叫中心实例不存在。"] #[doc = " "]
+        #[doc = " The specified contact center instance does not exist."]
+        "NotExists.InstanceId" => NotExistsInstanceId, #[doc =
+        " `NotExists.UserId` (HTTP 404): The user %s does not exist in instance %s."]
+        #[doc = " "] #[doc = " 呼叫中心实例中不存在指定的用户。"] #[doc =
+        " "] #[doc =
+        " The specified user does not exist in the contact center instance."]
+        "NotExists.UserId" => NotExistsUserId }
     );
     /// Documented values; others are kept as received.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -10308,18 +6943,12 @@ pub mod take_break {
 ///
 /// Source: <https://help.aliyun.com/zh/ccs/developer-reference/api-ccc-2020-07-01-unmutecall>
 pub mod unmute_call {
-    use ::switchboard_runtime::bytes::Bytes;
-    use ::switchboard_runtime::error::BuildError;
     #[allow(unused_imports)]
-    use ::switchboard_runtime::wire::ToJson as _;
-    /// The endpoint's id.
-    pub const ID: &str = "unmute_call";
-    /// HTTP method.
-    pub const METHOD: &str = "POST";
-    /// Path template under the base URL.
-    pub const PATH: &str = "/";
-    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
-    pub const IDEMPOTENT: bool = false;
+    use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response, endpoint { id : "unmute_call", method :
+        "POST", path : "/", idempotent : false, }
+    );
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
@@ -10398,11 +7027,7 @@ pub mod unmute_call {
     #[derive(Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub struct Request {
-        /// 实例 ID。
-        ///
-        /// Instance ID.
-        ///
-        /// Example: `ccc-test`. Wire name: `InstanceId`.
+        /// 实例 ID。 Instance ID. Example: `ccc-test`. Wire name: `InstanceId`.
         pub instance_id: String,
         /// 需要取消静音的坐席 ID,不填默认使用当前 RAM 账户映射的坐席。
         ///
@@ -10410,17 +7035,11 @@ pub mod unmute_call {
         ///
         /// Example: `agent@ccc-test`. Wire name: `UserId`.
         pub user_id: Option<String>,
-        /// 设备 ID,无意义,可以随便填写。
-        ///
-        /// Device ID; it has no meaning and can be filled in with anything.
+        /// 设备 ID,无意义,可以随便填写。 Device ID; it has no meaning and can be filled in with anything.
         ///
         /// Example: `device`. Wire name: `DeviceId`.
         pub device_id: Option<String>,
-        /// 通话 ID。
-        ///
-        /// Call ID.
-        ///
-        /// Example: `job-6538214103685****`. Wire name: `JobId`.
+        /// 通话 ID。 Call ID. Example: `job-6538214103685****`. Wire name: `JobId`.
         pub job_id: Option<String>,
         /// 待取消静音的话务通道 ID,非必填,默认为空,为空表示取消静音 UserId 对应的坐席的话务通道。
         ///
@@ -10430,98 +7049,11 @@ pub mod unmute_call {
         pub channel_id: Option<String>,
     }
     impl Request {
-        /// A builder; `build` checks required values and documented constraints.
-        #[inline]
-        pub fn builder() -> RequestBuilder {
-            RequestBuilder::default()
-        }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
             Ok(())
         }
-    }
-    /// Builds a [`Request`].
-    #[derive(Clone, Debug, Default)]
-    pub struct RequestBuilder {
-        instance_id: Option<String>,
-        user_id: Option<String>,
-        device_id: Option<String>,
-        job_id: Option<String>,
-        channel_id: Option<String>,
-    }
-    impl RequestBuilder {
-        /// 实例 ID。
-        ///
-        /// Instance ID.
-        ///
-        /// Required: `build` fails without it.
-        pub fn instance_id(mut self, value: impl Into<String>) -> Self {
-            self.instance_id = Some(value.into());
-            self
-        }
-        /// 需要取消静音的坐席 ID,不填默认使用当前 RAM 账户映射的坐席。
-        ///
-        /// ID of the agent to unmute; if not given, the agent mapped to the current RAM account is used by default.
-        ///
-        /// Optional.
-        pub fn user_id(mut self, value: impl Into<String>) -> Self {
-            self.user_id = Some(value.into());
-            self
-        }
-        /// 设备 ID,无意义,可以随便填写。
-        ///
-        /// Device ID; it has no meaning and can be filled in with anything.
-        ///
-        /// Optional.
-        pub fn device_id(mut self, value: impl Into<String>) -> Self {
-            self.device_id = Some(value.into());
-            self
-        }
-        /// 通话 ID。
-        ///
-        /// Call ID.
-        ///
-        /// Optional.
-        pub fn job_id(mut self, value: impl Into<String>) -> Self {
-            self.job_id = Some(value.into());
-            self
-        }
-        /// 待取消静音的话务通道 ID,非必填,默认为空,为空表示取消静音 UserId 对应的坐席的话务通道。
-        ///
-        /// ID of the call channel to unmute; optional, empty by default; empty means unmuting the channel of the agent given by UserId.
-        ///
-        /// Optional.
-        pub fn channel_id(mut self, value: impl Into<String>) -> Self {
-            self.channel_id = Some(value.into());
-            self
-        }
-        /// The request, once every required value is set and every constraint holds.
-        #[inline]
-        pub fn build(self) -> Result<Request, BuildError> {
-            let request = Request {
-                instance_id: BuildError::require(self.instance_id, "InstanceId")?,
-                user_id: self.user_id,
-                device_id: self.device_id,
-                job_id: self.job_id,
-                channel_id: self.channel_id,
-            };
-            request.validate()?;
-            Ok(request)
-        }
-        /// Builds the request and calls it with `client` in one step (a build error is
-        /// the call's `Error::Build`); the future owns a clone of the client.
-        #[inline]
-        pub fn send(
-            self,
-            client: &super::Client,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<Output, Error>,
-        > + Send + 'static {
-            client.core.call_built(self.build())
-        }
-    }
-    impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
         /// Sans-IO: usable without any async runtime.
         #[inline]
@@ -10538,10 +7070,7 @@ pub mod unmute_call {
             parts.path("/");
             parts.query("Action", "UnmuteCall");
             parts.query("Version", "2020-07-01");
-            {
-                let value = &self.instance_id;
-                parts.query("InstanceId", value.as_str());
-            }
+            parts.query("InstanceId", self.instance_id.as_str());
             if let Some(value) = &self.user_id {
                 parts.query("UserId", value.as_str());
             }
@@ -10557,10 +7086,21 @@ pub mod unmute_call {
             parts.finish()
         }
     }
-    ::switchboard_runtime::operation!(
-        Request => Output, Error, parse_response,
-        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
-        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
+    ::switchboard_runtime::request_builder!(
+        RequestBuilder => Request { #[doc =
+        " 实例 ID。 Instance ID. Required: `build` fails without it."] instance_id :
+        String = required("InstanceId"), #[doc =
+        " 需要取消静音的坐席 ID,不填默认使用当前 RAM 账户映射的坐席。"]
+        #[doc = " "] #[doc =
+        " ID of the agent to unmute; if not given, the agent mapped to the current RAM account is used by default."]
+        #[doc = " "] #[doc = " Optional."] user_id : String = optional, #[doc =
+        " 设备 ID,无意义,可以随便填写。 Device ID; it has no meaning and can be filled in with anything. Optional."]
+        device_id : String = optional, #[doc = " 通话 ID。 Call ID. Optional."] job_id
+        : String = optional, #[doc =
+        " 待取消静音的话务通道 ID,非必填,默认为空,为空表示取消静音 UserId 对应的坐席的话务通道。"]
+        #[doc = " "] #[doc =
+        " ID of the call channel to unmute; optional, empty by default; empty means unmuting the channel of the agent given by UserId."]
+        #[doc = " "] #[doc = " Optional."] channel_id : String = optional }
     );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
@@ -10604,67 +7144,34 @@ pub mod unmute_call {
         Output { optional call_context = "CallContext", optional user_context =
         "UserContext", skip envelope = "" }
     );
-    /// Why a call of this endpoint failed: one variant per documented code, then the
-    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
-    #[derive(Debug)]
-    #[non_exhaustive]
-    pub enum Error {
-        /// `Parameter.Blank` (HTTP 400): The parameter %s may not be null or blank.
-        ///
-        /// 该参数不能为null或含有空白符的字符串。
-        ///
-        /// The parameter cannot be null or a string containing blank characters.
-        ParameterBlank(::switchboard_runtime::response::ApiError),
-        /// `InvalidOperation.ChannelState` (HTTP 400): The operation is not allowed. Channel stats (%s) does not meet expectations (%s).
-        InvalidOperationChannelState(::switchboard_runtime::response::ApiError),
-        /// `InvalidOperation.UserState` (HTTP 400): The operation is not allowed. User state (%s) does not meet expectations (%s).
-        ///
-        /// 非法操作,用户状态不符合预期。
-        ///
-        /// Illegal operation; the user state does not meet expectations.
-        InvalidOperationUserState(::switchboard_runtime::response::ApiError),
-        /// `NotExists.ChannelId` (HTTP 404): The specified channel %s does not exist in call %s.
-        ///
-        /// 通话中不存在指定的Channel信息。
-        ///
-        /// The specified channel does not exist in the call.
-        NotExistsChannelId(::switchboard_runtime::response::ApiError),
-        /// `NotExists.InstanceId` (HTTP 404): The specified instance %s does not exist.
-        ///
-        /// 指定的呼叫中心实例不存在。
-        ///
-        /// The specified contact center instance does not exist.
-        NotExistsInstanceId(::switchboard_runtime::response::ApiError),
-        /// `NotExists.JobId` (HTTP 404): The call %s does not exist.
-        ///
-        /// 指定的通话信息不存在。
-        ///
-        /// The specified call does not exist.
-        NotExistsJobId(::switchboard_runtime::response::ApiError),
-        /// `InternalService.CTI` (HTTP 500): An internal CTI service error occurred. %s
-        ///
-        /// 内部CTI服务错误。
-        ///
-        /// Internal CTI service error.
-        InternalServiceCti(::switchboard_runtime::response::ApiError),
-        /// A service-wide documented code that the endpoint's page does not list.
-        Service(::switchboard_runtime::response::ApiError),
-        /// A code or HTTP status the documentation does not list; the raw response is kept.
-        Undocumented(::switchboard_runtime::response::ApiError),
-        /// The response body could not be decoded; the raw response is kept.
-        Decode(::switchboard_runtime::response::DecodeError),
-        /// The request broke a documented constraint and was not sent.
-        Build(BuildError),
-        /// The request could not be sent (transport or credentials).
-        Send(::switchboard_runtime::auth::SendError),
-    }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { "Parameter.Blank" =>
-        ParameterBlank, "InvalidOperation.ChannelState" => InvalidOperationChannelState,
-        "InvalidOperation.UserState" => InvalidOperationUserState, "NotExists.ChannelId"
-        => NotExistsChannelId, "NotExists.InstanceId" => NotExistsInstanceId,
-        "NotExists.JobId" => NotExistsJobId, "InternalService.CTI" => InternalServiceCti
-        }
+        enum Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { #[doc =
+        " `Parameter.Blank` (HTTP 400): The parameter %s may not be null or blank."]
+        #[doc = " "] #[doc = " 该参数不能为null或含有空白符的字符串。"]
+        #[doc = " "] #[doc =
+        " The parameter cannot be null or a string containing blank characters."]
+        "Parameter.Blank" => ParameterBlank, #[doc =
+        " `InvalidOperation.ChannelState` (HTTP 400): The operation is not allowed. Channel stats (%s) does not meet expectations (%s)."]
+        "InvalidOperation.ChannelState" => InvalidOperationChannelState, #[doc =
+        " `InvalidOperation.UserState` (HTTP 400): The operation is not allowed. User state (%s) does not meet expectations (%s)."]
+        #[doc = " "] #[doc = " 非法操作,用户状态不符合预期。"] #[doc = " "]
+        #[doc = " Illegal operation; the user state does not meet expectations."]
+        "InvalidOperation.UserState" => InvalidOperationUserState, #[doc =
+        " `NotExists.ChannelId` (HTTP 404): The specified channel %s does not exist in call %s."]
+        #[doc = " "] #[doc = " 通话中不存在指定的Channel信息。"] #[doc = " "]
+        #[doc = " The specified channel does not exist in the call."]
+        "NotExists.ChannelId" => NotExistsChannelId, #[doc =
+        " `NotExists.InstanceId` (HTTP 404): The specified instance %s does not exist."]
+        #[doc = " "] #[doc = " 指定的呼叫中心实例不存在。"] #[doc = " "]
+        #[doc = " The specified contact center instance does not exist."]
+        "NotExists.InstanceId" => NotExistsInstanceId, #[doc =
+        " `NotExists.JobId` (HTTP 404): The call %s does not exist."] #[doc = " "] #[doc
+        = " 指定的通话信息不存在。"] #[doc = " "] #[doc =
+        " The specified call does not exist."] "NotExists.JobId" => NotExistsJobId, #[doc
+        =
+        " `InternalService.CTI` (HTTP 500): An internal CTI service error occurred. %s"]
+        #[doc = " "] #[doc = " 内部CTI服务错误。"] #[doc = " "] #[doc =
+        " Internal CTI service error."] "InternalService.CTI" => InternalServiceCti }
     );
 }
 #[rustfmt::skip]
@@ -10740,6 +7247,62 @@ impl Client {
         Client {
             core: self.core.with_attempt_timeout(timeout),
         }
+    }
+    ::switchboard_runtime::client_methods! {
+        #[doc =
+        " AnswerCall - 接听通话: 调用AnswerCall接听指定实例下指定通话ID对应的通话。 (English: Call AnswerCall to answer the call with the given call ID.)"]
+        #[doc = " "] #[doc = " See [`answer_call`]."] answer_call; #[doc =
+        " BargeInCall: 调用BargeInCall实现强插,将用户加入到jobId指定的会话中。 (English: Call BargeInCall to barge in, adding the user to the conversation given by JobId.)"]
+        #[doc = " "] #[doc = " See [`barge_in_call`]."] barge_in_call; #[doc =
+        " BlindTransfer - 直接转接: 调用BlindTransfer直接转接通话到其他坐席或某个技能组队列或外部号码。 (English: Call BlindTransfer to transfer a call directly to another agent, a skill group queue or an external number.)"]
+        #[doc = " "] #[doc = " See [`blind_transfer`]."] blind_transfer; #[doc =
+        " CancelAttendedTransfer - 取消咨询转移: 调用CancelAttendedTransfer取消咨询转接。 (English: Call CancelAttendedTransfer to cancel a consultation transfer.)"]
+        #[doc = " "] #[doc = " See [`cancel_attended_transfer`]."]
+        cancel_attended_transfer; #[doc =
+        " CoachCall - 辅导通话: 调用CoachCall辅导指定实例下指定通话ID对应的通话中的指定坐席。 (English: Call CoachCall to coach a given agent in a given call.)"]
+        #[doc = " "] #[doc = " See [`coach_call`]."] coach_call; #[doc =
+        " CompleteAttendedTransfer - 完成咨询转接: 调用CompleteAttendedTransfer完成咨询转。 (English: Call CompleteAttendedTransfer to complete a consultation transfer.)"]
+        #[doc = " "] #[doc = " See [`complete_attended_transfer`]."]
+        complete_attended_transfer; #[doc =
+        " HoldCall - 保持通话: 调用HoldCall保持指定实例下指定通话ID对应的通话。 (English: Call HoldCall to hold the call with the given call ID.)"]
+        #[doc = " "] #[doc = " See [`hold_call`]."] hold_call; #[doc =
+        " InitiateAttendedTransfer - 发起咨询转接: 咨询转接通话到其他坐席或某个技能组队列或外部号码。 (English: Start a consultation transfer of a call to another agent, a skill group queue or an external number.)"]
+        #[doc = " "] #[doc = " See [`initiate_attended_transfer`]."]
+        initiate_attended_transfer; #[doc =
+        " InterceptCall - 强拆通话: 调用InterceptCall强行拆开指定实例下指定通话ID对应的通话。 (English: Call InterceptCall to take over a monitored call from the agent.)"]
+        #[doc = " "] #[doc = " See [`intercept_call`]."] intercept_call; #[doc =
+        " MakeCall - 发起呼叫: 调用MakeCall发起呼叫,被叫可以是内部坐席,也可以是外部客户。 (English: Call MakeCall to place a call to an internal agent or an external customer.)"]
+        #[doc = " "] #[doc = " See [`make_call`]."] make_call; #[doc =
+        " MonitorCall: 调用MonitorCall监听指定实例下指定通话ID对应的通话。 (English: Call MonitorCall to monitor (listen in on) a call.)"]
+        #[doc = " "] #[doc = " See [`monitor_call`]."] monitor_call; #[doc =
+        " MuteCall - 静音通话: 调用MuteCall静音指定实例下指定通话ID对应的通话。 (English: Call MuteCall to mute the call with the given call ID.)"]
+        #[doc = " "] #[doc = " See [`mute_call`]."] mute_call; #[doc =
+        " PollUserStatus - 轮询坐席状态: 轮询指定实例下指定坐席的坐席状态,一般由前端坐席工作台调用,用于同步坐席状态。 (English: Polls the status of a specified agent in a specified instance; typically called by the frontend agent workbench to synchronize agent statuses.)"]
+        #[doc = " "] #[doc = " See [`poll_user_status`]."] poll_user_status; #[doc =
+        " ReadyForService - 坐席就绪: 调用ReadyForService使指定实例下的指定坐席就绪,就绪后坐席进入空闲状态。 (English: Call ReadyForService to make an agent ready (idle).)"]
+        #[doc = " "] #[doc = " See [`ready_for_service`]."] ready_for_service; #[doc =
+        " ReleaseCall - 挂断通话: 调用ReleaseCall挂断指定实例下指定通话ID对应的通话。 (English: Call ReleaseCall to hang up the call with the given call ID.)"]
+        #[doc = " "] #[doc = " See [`release_call`]."] release_call; #[doc =
+        " ResetAgentState - 重置坐席状态: 调用ResetAgentState重置指定实例下指定坐席的坐席状态。 (English: Call ResetAgentState to reset an agent's state.)"]
+        #[doc = " "] #[doc = " See [`reset_agent_state`]."] reset_agent_state; #[doc =
+        " RetrieveCall - 取回通话: 调用RetrieveCall取回指定实例下指定通话ID对应的通话。 (English: Call RetrieveCall to retrieve a held call.)"]
+        #[doc = " "] #[doc = " See [`retrieve_call`]."] retrieve_call; #[doc =
+        " SendDtmfSignaling: 调用SendDtmfSignaling在通话过程中发送DTMF按键信息。 (English: Call SendDtmfSignaling to send DTMF keys during a call.)"]
+        #[doc = " "] #[doc = " See [`send_dtmf_signaling`]."] send_dtmf_signaling; #[doc
+        =
+        " SignInGroup - 签入技能组: 调用SignInGroup使坐席签入指定实例下的指定技能组,即坐席上线操作。 (English: Call SignInGroup to sign an agent in to skill groups, i.e. bring the agent online.)"]
+        #[doc = " "] #[doc = " See [`sign_in_group`]."] sign_in_group; #[doc =
+        " SignOutGroup: 调用SignOutGroup使坐席签出当前签入的技能组,即坐席下线操作。 (English: Call SignOutGroup to sign an agent out of its skill groups, i.e. take the agent offline.)"]
+        #[doc = " "] #[doc = " See [`sign_out_group`]."] sign_out_group; #[doc =
+        " StartConference: StartConference: start a conference with the given participants (summary inferred from the parameters; the page summary was not found)."]
+        #[doc = " "] #[doc = " See [`start_conference`]."] start_conference; #[doc =
+        " SwitchToConference: SwitchToConference: switch the call given by JobId to a conference (summary inferred from the action name; the page summary was not found)."]
+        #[doc = " "] #[doc = " See [`switch_to_conference`]."] switch_to_conference;
+        #[doc =
+        " TakeBreak: 调用TakeBreak将指定实例下的指定坐席设置为小休状态。 (English: Call TakeBreak to put an agent on break.)"]
+        #[doc = " "] #[doc = " See [`take_break`]."] take_break; #[doc =
+        " UnmuteCall: 调用UnmuteCall取消通话静音。 (English: Call UnmuteCall to unmute a call.) See [`unmute_call`]."]
+        unmute_call;
     }
     /// Opens the event stream: calls [`poll_user_status`] with `request` again and again (1000 ms after each answer), through this client's transport and auth, and yields the events of its answers. Drop the stream to stop. See [`events`] for an example.
     pub fn events(&self, request: poll_user_status::Request) -> events::EventStream {
@@ -10936,295 +7499,6 @@ pub use ::switchboard_runtime::transport;
 #[rustfmt::skip]
 /// The retry policy ([`retry::RetryPolicy`]).
 pub use ::switchboard_runtime::retry;
-#[rustfmt::skip]
-/// One method per endpoint.
-impl Client {
-    /// AnswerCall - 接听通话: 调用AnswerCall接听指定实例下指定通话ID对应的通话。 (English: Call AnswerCall to answer the call with the given call ID.)
-    ///
-    /// See [`answer_call`].
-    pub fn answer_call(
-        &self,
-        request: answer_call::Request,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<answer_call::Output, answer_call::Error>,
-    > + Send + 'static {
-        self.core.call_owned(request)
-    }
-    /// BargeInCall: 调用BargeInCall实现强插,将用户加入到jobId指定的会话中。 (English: Call BargeInCall to barge in, adding the user to the conversation given by JobId.)
-    ///
-    /// See [`barge_in_call`].
-    pub fn barge_in_call(
-        &self,
-        request: barge_in_call::Request,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<barge_in_call::Output, barge_in_call::Error>,
-    > + Send + 'static {
-        self.core.call_owned(request)
-    }
-    /// BlindTransfer - 直接转接: 调用BlindTransfer直接转接通话到其他坐席或某个技能组队列或外部号码。 (English: Call BlindTransfer to transfer a call directly to another agent, a skill group queue or an external number.)
-    ///
-    /// See [`blind_transfer`].
-    pub fn blind_transfer(
-        &self,
-        request: blind_transfer::Request,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<blind_transfer::Output, blind_transfer::Error>,
-    > + Send + 'static {
-        self.core.call_owned(request)
-    }
-    /// CancelAttendedTransfer - 取消咨询转移: 调用CancelAttendedTransfer取消咨询转接。 (English: Call CancelAttendedTransfer to cancel a consultation transfer.)
-    ///
-    /// See [`cancel_attended_transfer`].
-    pub fn cancel_attended_transfer(
-        &self,
-        request: cancel_attended_transfer::Request,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            cancel_attended_transfer::Output,
-            cancel_attended_transfer::Error,
-        >,
-    > + Send + 'static {
-        self.core.call_owned(request)
-    }
-    /// CoachCall - 辅导通话: 调用CoachCall辅导指定实例下指定通话ID对应的通话中的指定坐席。 (English: Call CoachCall to coach a given agent in a given call.)
-    ///
-    /// See [`coach_call`].
-    pub fn coach_call(
-        &self,
-        request: coach_call::Request,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<coach_call::Output, coach_call::Error>,
-    > + Send + 'static {
-        self.core.call_owned(request)
-    }
-    /// CompleteAttendedTransfer - 完成咨询转接: 调用CompleteAttendedTransfer完成咨询转。 (English: Call CompleteAttendedTransfer to complete a consultation transfer.)
-    ///
-    /// See [`complete_attended_transfer`].
-    pub fn complete_attended_transfer(
-        &self,
-        request: complete_attended_transfer::Request,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            complete_attended_transfer::Output,
-            complete_attended_transfer::Error,
-        >,
-    > + Send + 'static {
-        self.core.call_owned(request)
-    }
-    /// HoldCall - 保持通话: 调用HoldCall保持指定实例下指定通话ID对应的通话。 (English: Call HoldCall to hold the call with the given call ID.)
-    ///
-    /// See [`hold_call`].
-    pub fn hold_call(
-        &self,
-        request: hold_call::Request,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<hold_call::Output, hold_call::Error>,
-    > + Send + 'static {
-        self.core.call_owned(request)
-    }
-    /// InitiateAttendedTransfer - 发起咨询转接: 咨询转接通话到其他坐席或某个技能组队列或外部号码。 (English: Start a consultation transfer of a call to another agent, a skill group queue or an external number.)
-    ///
-    /// See [`initiate_attended_transfer`].
-    pub fn initiate_attended_transfer(
-        &self,
-        request: initiate_attended_transfer::Request,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            initiate_attended_transfer::Output,
-            initiate_attended_transfer::Error,
-        >,
-    > + Send + 'static {
-        self.core.call_owned(request)
-    }
-    /// InterceptCall - 强拆通话: 调用InterceptCall强行拆开指定实例下指定通话ID对应的通话。 (English: Call InterceptCall to take over a monitored call from the agent.)
-    ///
-    /// See [`intercept_call`].
-    pub fn intercept_call(
-        &self,
-        request: intercept_call::Request,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<intercept_call::Output, intercept_call::Error>,
-    > + Send + 'static {
-        self.core.call_owned(request)
-    }
-    /// MakeCall - 发起呼叫: 调用MakeCall发起呼叫,被叫可以是内部坐席,也可以是外部客户。 (English: Call MakeCall to place a call to an internal agent or an external customer.)
-    ///
-    /// See [`make_call`].
-    pub fn make_call(
-        &self,
-        request: make_call::Request,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<make_call::Output, make_call::Error>,
-    > + Send + 'static {
-        self.core.call_owned(request)
-    }
-    /// MonitorCall: 调用MonitorCall监听指定实例下指定通话ID对应的通话。 (English: Call MonitorCall to monitor (listen in on) a call.)
-    ///
-    /// See [`monitor_call`].
-    pub fn monitor_call(
-        &self,
-        request: monitor_call::Request,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<monitor_call::Output, monitor_call::Error>,
-    > + Send + 'static {
-        self.core.call_owned(request)
-    }
-    /// MuteCall - 静音通话: 调用MuteCall静音指定实例下指定通话ID对应的通话。 (English: Call MuteCall to mute the call with the given call ID.)
-    ///
-    /// See [`mute_call`].
-    pub fn mute_call(
-        &self,
-        request: mute_call::Request,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<mute_call::Output, mute_call::Error>,
-    > + Send + 'static {
-        self.core.call_owned(request)
-    }
-    /// PollUserStatus - 轮询坐席状态: 轮询指定实例下指定坐席的坐席状态,一般由前端坐席工作台调用,用于同步坐席状态。 (English: Polls the status of a specified agent in a specified instance; typically called by the frontend agent workbench to synchronize agent statuses.)
-    ///
-    /// See [`poll_user_status`].
-    pub fn poll_user_status(
-        &self,
-        request: poll_user_status::Request,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<poll_user_status::Output, poll_user_status::Error>,
-    > + Send + 'static {
-        self.core.call_owned(request)
-    }
-    /// ReadyForService - 坐席就绪: 调用ReadyForService使指定实例下的指定坐席就绪,就绪后坐席进入空闲状态。 (English: Call ReadyForService to make an agent ready (idle).)
-    ///
-    /// See [`ready_for_service`].
-    pub fn ready_for_service(
-        &self,
-        request: ready_for_service::Request,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ready_for_service::Output,
-            ready_for_service::Error,
-        >,
-    > + Send + 'static {
-        self.core.call_owned(request)
-    }
-    /// ReleaseCall - 挂断通话: 调用ReleaseCall挂断指定实例下指定通话ID对应的通话。 (English: Call ReleaseCall to hang up the call with the given call ID.)
-    ///
-    /// See [`release_call`].
-    pub fn release_call(
-        &self,
-        request: release_call::Request,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<release_call::Output, release_call::Error>,
-    > + Send + 'static {
-        self.core.call_owned(request)
-    }
-    /// ResetAgentState - 重置坐席状态: 调用ResetAgentState重置指定实例下指定坐席的坐席状态。 (English: Call ResetAgentState to reset an agent's state.)
-    ///
-    /// See [`reset_agent_state`].
-    pub fn reset_agent_state(
-        &self,
-        request: reset_agent_state::Request,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            reset_agent_state::Output,
-            reset_agent_state::Error,
-        >,
-    > + Send + 'static {
-        self.core.call_owned(request)
-    }
-    /// RetrieveCall - 取回通话: 调用RetrieveCall取回指定实例下指定通话ID对应的通话。 (English: Call RetrieveCall to retrieve a held call.)
-    ///
-    /// See [`retrieve_call`].
-    pub fn retrieve_call(
-        &self,
-        request: retrieve_call::Request,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<retrieve_call::Output, retrieve_call::Error>,
-    > + Send + 'static {
-        self.core.call_owned(request)
-    }
-    /// SendDtmfSignaling: 调用SendDtmfSignaling在通话过程中发送DTMF按键信息。 (English: Call SendDtmfSignaling to send DTMF keys during a call.)
-    ///
-    /// See [`send_dtmf_signaling`].
-    pub fn send_dtmf_signaling(
-        &self,
-        request: send_dtmf_signaling::Request,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            send_dtmf_signaling::Output,
-            send_dtmf_signaling::Error,
-        >,
-    > + Send + 'static {
-        self.core.call_owned(request)
-    }
-    /// SignInGroup - 签入技能组: 调用SignInGroup使坐席签入指定实例下的指定技能组,即坐席上线操作。 (English: Call SignInGroup to sign an agent in to skill groups, i.e. bring the agent online.)
-    ///
-    /// See [`sign_in_group`].
-    pub fn sign_in_group(
-        &self,
-        request: sign_in_group::Request,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<sign_in_group::Output, sign_in_group::Error>,
-    > + Send + 'static {
-        self.core.call_owned(request)
-    }
-    /// SignOutGroup: 调用SignOutGroup使坐席签出当前签入的技能组,即坐席下线操作。 (English: Call SignOutGroup to sign an agent out of its skill groups, i.e. take the agent offline.)
-    ///
-    /// See [`sign_out_group`].
-    pub fn sign_out_group(
-        &self,
-        request: sign_out_group::Request,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<sign_out_group::Output, sign_out_group::Error>,
-    > + Send + 'static {
-        self.core.call_owned(request)
-    }
-    /// StartConference: StartConference: start a conference with the given participants (summary inferred from the parameters; the page summary was not found).
-    ///
-    /// See [`start_conference`].
-    pub fn start_conference(
-        &self,
-        request: start_conference::Request,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<start_conference::Output, start_conference::Error>,
-    > + Send + 'static {
-        self.core.call_owned(request)
-    }
-    /// SwitchToConference: SwitchToConference: switch the call given by JobId to a conference (summary inferred from the action name; the page summary was not found).
-    ///
-    /// See [`switch_to_conference`].
-    pub fn switch_to_conference(
-        &self,
-        request: switch_to_conference::Request,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            switch_to_conference::Output,
-            switch_to_conference::Error,
-        >,
-    > + Send + 'static {
-        self.core.call_owned(request)
-    }
-    /// TakeBreak: 调用TakeBreak将指定实例下的指定坐席设置为小休状态。 (English: Call TakeBreak to put an agent on break.)
-    ///
-    /// See [`take_break`].
-    pub fn take_break(
-        &self,
-        request: take_break::Request,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<take_break::Output, take_break::Error>,
-    > + Send + 'static {
-        self.core.call_owned(request)
-    }
-    /// UnmuteCall: 调用UnmuteCall取消通话静音。 (English: Call UnmuteCall to unmute a call.)
-    ///
-    /// See [`unmute_call`].
-    pub fn unmute_call(
-        &self,
-        request: unmute_call::Request,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<unmute_call::Output, unmute_call::Error>,
-    > + Send + 'static {
-        self.core.call_owned(request)
-    }
-}
 #[rustfmt::skip]
 /// `FromJson` of every endpoint's `Request`, keyed by wire names.
 #[cfg(feature = "testing")]

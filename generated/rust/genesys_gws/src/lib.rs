@@ -369,9 +369,7 @@ pub struct ResponseEnvelope {
     ///
     /// Wire name: `statusCode`.
     pub status_code: i64,
-    /// Present when statusCode is not 0.
-    ///
-    /// Wire name: `statusMessage`.
+    /// Present when statusCode is not 0. Wire name: `statusMessage`.
     pub status_message: ::std::option::Option<::std::string::String>,
 }
 ::switchboard_runtime::wire_object!(
@@ -519,9 +517,7 @@ pub mod types {
         ///
         /// Example: `01RCC3N118B1V0SL8O7GK2LAES00000O`. Wire name: `id`.
         pub id: ::std::option::Option<::std::string::String>,
-        /// Call state.
-        ///
-        /// Example: `Established`. Wire name: `state`.
+        /// Call state. Example: `Established`. Wire name: `state`.
         pub state: ::std::option::Option<::std::string::String>,
         /// Example: `01RCC3N118B1V0SL8O7GK2LAES00000O`. Wire name: `callUuid`. Not described by the vendor.
         pub call_uuid: ::std::option::Option<::std::string::String>,
@@ -529,9 +525,7 @@ pub mod types {
         pub conn_id: ::std::option::Option<::std::string::String>,
         /// Format: `uri`. Example: `http://127.0.0.1:8080/api/v2/devices/631608b3-ceb1-472b-ba05-2ae39555b0d1`. Wire name: `deviceUri`. Not described by the vendor.
         pub device_uri: ::std::option::Option<::std::string::String>,
-        /// Not described on the page; the sample lists one party (15002).
-        ///
-        /// Wire name: `participants`.
+        /// Not described on the page; the sample lists one party (15002). Wire name: `participants`.
         pub participants: ::std::option::Option<
             ::std::vec::Vec<super::types::Participant>,
         >,
@@ -539,9 +533,7 @@ pub mod types {
         pub dnis: ::std::option::Option<::std::string::String>,
         /// Example: `Internal`. Wire name: `callType`. Not described by the vendor.
         pub call_type: ::std::option::Option<::std::string::String>,
-        /// The operation names currently allowed on the call.
-        ///
-        /// Wire name: `capabilities`.
+        /// The operation names currently allowed on the call. Wire name: `capabilities`.
         pub capabilities: ::std::option::Option<::std::vec::Vec<CallCapabilitiesItem>>,
         /// Key/value data attached to the call (e.g. `{"AccountNumber": "12345678"}` on the Call resource page; the StartCallRecording sample carries `GSIP_RECORD`, `GSIP_REC_FN`, …).
         ///
@@ -588,9 +580,7 @@ pub mod types {
         ///
         /// Format: `uri`. Example: `http://127.0.0.1:8080/api/v2/me/calls/01RCC3N118B1V0SL8O7GK2LAES00000O`. Wire name: `uri`.
         pub uri: ::std::option::Option<::std::string::String>,
-        /// Path of this call resource.
-        ///
-        /// Example: `/calls/01RCC3N118B1V0SL8O7GK2LAES00000O`. Wire name: `path`.
+        /// Path of this call resource. Example: `/calls/01RCC3N118B1V0SL8O7GK2LAES00000O`. Wire name: `path`.
         pub path: ::std::option::Option<::std::string::String>,
     }
     ::switchboard_runtime::wire_object!(
@@ -851,21 +841,13 @@ pub mod types {
         ///
         /// Example: `74152ed8-858f-4a33-9e96-36213a678d30`. Wire name: `id`.
         pub id: ::std::option::Option<::std::string::String>,
-        /// The state of the device (Active, Inactive).
-        ///
-        /// Wire name: `deviceState`.
+        /// The state of the device (Active, Inactive). Wire name: `deviceState`.
         pub device_state: ::std::option::Option<DeviceDeviceState>,
-        /// The state of the user for this device.
-        ///
-        /// Wire name: `userState`.
+        /// The state of the user for this device. Wire name: `userState`.
         pub user_state: ::std::option::Option<super::types::UserState>,
-        /// The phone number assigned to this device.
-        ///
-        /// Example: `5000`. Wire name: `phoneNumber`.
+        /// The phone number assigned to this device. Example: `5000`. Wire name: `phoneNumber`.
         pub phone_number: ::std::option::Option<::std::string::String>,
-        /// The phone number in e.164 format.
-        ///
-        /// Example: `5000`. Wire name: `e164Number`.
+        /// The phone number in e.164 format. Example: `5000`. Wire name: `e164Number`.
         pub e164_number: ::std::option::Option<::std::string::String>,
         /// The type of telephony network the device is associated with.
         ///
@@ -873,17 +855,13 @@ pub mod types {
         ///
         /// Example: `Private`. Wire name: `telephonyNetwork`.
         pub telephony_network: ::std::option::Option<::std::string::String>,
-        /// The Do Not Disturb state for this device (On, Off).
-        ///
-        /// Wire name: `doNotDisturb`.
+        /// The Do Not Disturb state for this device (On, Off). Wire name: `doNotDisturb`.
         pub do_not_disturb: ::std::option::Option<DeviceDoNotDisturb>,
         /// The URI for the voice environment to which this device belongs.
         ///
         /// Format: `uri`. Example: `http://127.0.0.1:8080/api/v2/voice-environments/370ef5e6-9e3c-4d91-9588-7f4dfe67e011`. Wire name: `voiceEnvironmentUri`.
         pub voice_environment_uri: ::std::option::Option<::std::string::String>,
-        /// A list of capabilities currently available on the device.
-        ///
-        /// Wire name: `capabilities`.
+        /// A list of capabilities currently available on the device. Wire name: `capabilities`.
         pub capabilities: ::std::option::Option<::std::vec::Vec<DeviceCapabilitiesItem>>,
         /// Shown in the Device resource sample data; not described in the stored copy.
         ///
@@ -912,13 +890,9 @@ pub mod types {
         pub id: ::std::option::Option<::std::string::String>,
         /// Example: `Ready`. Wire name: `displayName`. Not described by the vendor.
         pub display_name: ::std::option::Option<::std::string::String>,
-        /// The agent state; the samples show Ready and NotReady.
-        ///
-        /// Example: `Ready`. Wire name: `state`.
+        /// The agent state; the samples show Ready and NotReady. Example: `Ready`. Wire name: `state`.
         pub state: ::std::option::Option<::std::string::String>,
-        /// Work mode; AuxWork in the AuxWork sample.
-        ///
-        /// Example: `AuxWork`. Wire name: `workMode`.
+        /// Work mode; AuxWork in the AuxWork sample. Example: `AuxWork`. Wire name: `workMode`.
         pub work_mode: ::std::option::Option<::std::string::String>,
     }
     ::switchboard_runtime::wire_object!(
@@ -1098,30 +1072,22 @@ pub mod events {
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct ParticipantsUpdatedData {
-        /// ParticipantsUpdated.
-        ///
-        /// Wire name: `notificationType`.
+        /// ParticipantsUpdated. Wire name: `notificationType`.
         pub notification_type: ::std::string::String,
-        /// The call after the change.
-        ///
-        /// Wire name: `call`.
+        /// The call after the change. Wire name: `call`.
         pub call: ::std::option::Option<super::types::Call>,
         /// Phone number ("15000" in the sample); not described on the page.
         ///
         /// Example: `15000`. Wire name: `phoneNumber`.
         pub phone_number: ::std::option::Option<::std::string::String>,
-        /// Not described on the page; the sample carries `{"BusinessCall": 0}`.
-        ///
-        /// Wire name: `extensions`.
+        /// Not described on the page; the sample carries `{"BusinessCall": 0}`. Wire name: `extensions`.
         pub extensions: ::std::option::Option<
             ::std::collections::BTreeMap<
                 ::std::string::String,
                 ::switchboard_runtime::serde_json::Value,
             >,
         >,
-        /// CallStateChangeMessage.
-        ///
-        /// Wire name: `messageType`.
+        /// CallStateChangeMessage. Wire name: `messageType`.
         pub message_type: ::std::string::String,
     }
     ::switchboard_runtime::wire_object!(
@@ -1151,21 +1117,15 @@ pub mod events {
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct StatusChangeData {
-        /// StatusChange.
-        ///
-        /// Wire name: `notificationType`.
+        /// StatusChange. Wire name: `notificationType`.
         pub notification_type: ::std::string::String,
-        /// The call after the change.
-        ///
-        /// Wire name: `call`.
+        /// The call after the change. Wire name: `call`.
         pub call: ::std::option::Option<super::types::Call>,
         /// Phone number ("15000" in the samples); not described on the pages.
         ///
         /// Example: `15000`. Wire name: `phoneNumber`.
         pub phone_number: ::std::option::Option<::std::string::String>,
-        /// Not described on the pages; the samples carry `{"BusinessCall": 0}`.
-        ///
-        /// Wire name: `extensions`.
+        /// Not described on the pages; the samples carry `{"BusinessCall": 0}`. Wire name: `extensions`.
         pub extensions: ::std::option::Option<
             ::std::collections::BTreeMap<
                 ::std::string::String,
@@ -1194,9 +1154,7 @@ pub mod events {
         ///
         /// Wire name: `data`.
         pub data: StatusChangeData,
-        /// The topic to which the message was published.
-        ///
-        /// Wire name: `channel`.
+        /// The topic to which the message was published. Wire name: `channel`.
         pub channel: ::std::option::Option<::std::string::String>,
     }
     ::switchboard_runtime::wire_object!(
@@ -1206,13 +1164,9 @@ pub mod events {
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct CallRecordingStateChangeData {
-        /// CallRecordingStateChange.
-        ///
-        /// Wire name: `notificationType`.
+        /// CallRecordingStateChange. Wire name: `notificationType`.
         pub notification_type: ::std::string::String,
-        /// The call, with its `recordingState`.
-        ///
-        /// Wire name: `call`.
+        /// The call, with its `recordingState`. Wire name: `call`.
         pub call: ::std::option::Option<super::types::Call>,
         /// Phone number ("15000" in the sample); not described on the page.
         ///
@@ -1240,9 +1194,7 @@ pub mod events {
         ///
         /// Wire name: `data`.
         pub data: CallRecordingStateChangeData,
-        /// The topic to which the message was published.
-        ///
-        /// Wire name: `channel`.
+        /// The topic to which the message was published. Wire name: `channel`.
         pub channel: ::std::option::Option<::std::string::String>,
     }
     ::switchboard_runtime::wire_object!(
@@ -1256,9 +1208,7 @@ pub mod events {
         ///
         /// Wire name: `messageType`.
         pub message_type: ::std::string::String,
-        /// An array of device resources.
-        ///
-        /// Wire name: `devices`.
+        /// An array of device resources. Wire name: `devices`.
         pub devices: ::std::option::Option<::std::vec::Vec<super::types::Device>>,
     }
     ::switchboard_runtime::wire_object!(
@@ -1277,9 +1227,7 @@ pub mod events {
         ///
         /// Wire name: `data`.
         pub data: DeviceStateChangeMessageData,
-        /// The topic to which the message was published.
-        ///
-        /// Wire name: `channel`.
+        /// The topic to which the message was published. Wire name: `channel`.
         pub channel: ::std::option::Option<::std::string::String>,
     }
     ::switchboard_runtime::wire_object!(
@@ -1334,18 +1282,12 @@ pub mod testing {
 ///
 /// Source: <https://docs.genesys.com/Documentation/HTCC/latest/API/AgentStateAuxWork>
 pub mod aux_work {
-    use ::switchboard_runtime::bytes::Bytes;
-    use ::switchboard_runtime::error::BuildError;
     #[allow(unused_imports)]
-    use ::switchboard_runtime::wire::ToJson as _;
-    /// The endpoint's id.
-    pub const ID: &str = "aux_work";
-    /// HTTP method.
-    pub const METHOD: &str = "POST";
-    /// Path template under the base URL.
-    pub const PATH: &str = "/me/channels/voice";
-    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
-    pub const IDEMPOTENT: bool = false;
+    use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response, endpoint { id : "aux_work", method :
+        "POST", path : "/me/channels/voice", idempotent : false, }
+    );
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &["DeviceStateChangeMessage"];
     /// The error codes documented for this endpoint.
@@ -1355,41 +1297,11 @@ pub mod aux_work {
     #[non_exhaustive]
     pub struct Request {}
     impl Request {
-        /// A builder; `build` checks required values and documented constraints.
-        #[inline]
-        pub fn builder() -> RequestBuilder {
-            RequestBuilder::default()
-        }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
             Ok(())
         }
-    }
-    /// Builds a [`Request`].
-    #[derive(Clone, Debug, Default)]
-    pub struct RequestBuilder {}
-    impl RequestBuilder {
-        /// The request, once every required value is set and every constraint holds.
-        #[inline]
-        pub fn build(self) -> Result<Request, BuildError> {
-            let request = Request {};
-            request.validate()?;
-            Ok(request)
-        }
-        /// Builds the request and calls it with `client` in one step (a build error is
-        /// the call's `Error::Build`); the future owns a clone of the client.
-        #[inline]
-        pub fn send(
-            self,
-            client: &super::Client,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<Output, Error>,
-        > + Send + 'static {
-            client.core.call_built(self.build())
-        }
-    }
-    impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
         /// Sans-IO: usable without any async runtime.
         #[inline]
@@ -1409,11 +1321,7 @@ pub mod aux_work {
             parts.finish()
         }
     }
-    ::switchboard_runtime::operation!(
-        Request => Output, Error, parse_response,
-        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
-        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
-    );
+    ::switchboard_runtime::request_builder!(RequestBuilder => Request {});
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
@@ -1449,24 +1357,8 @@ pub mod aux_work {
         pub envelope: Option<super::ResponseEnvelope>,
     }
     ::switchboard_runtime::wire_object!(Output { skip envelope = "" });
-    /// Why a call of this endpoint failed: one variant per documented code, then the
-    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
-    #[derive(Debug)]
-    #[non_exhaustive]
-    pub enum Error {
-        /// A service-wide documented code that the endpoint's page does not list.
-        Service(::switchboard_runtime::response::ApiError),
-        /// A code or HTTP status the documentation does not list; the raw response is kept.
-        Undocumented(::switchboard_runtime::response::ApiError),
-        /// The response body could not be decoded; the raw response is kept.
-        Decode(::switchboard_runtime::response::DecodeError),
-        /// The request broke a documented constraint and was not sent.
-        Build(BuildError),
-        /// The request could not be sent (transport or credentials).
-        Send(::switchboard_runtime::auth::SendError),
-    }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, {}
+        enum Error, ID, ERRORS, super::ERRORS, super::ServiceCode, {}
     );
 }
 #[rustfmt::skip]
@@ -1487,18 +1379,12 @@ pub mod aux_work {
 ///
 /// Source: <https://docs.genesys.com/Documentation/HTCC/latest/API/CompleteConference>
 pub mod complete_conference {
-    use ::switchboard_runtime::bytes::Bytes;
-    use ::switchboard_runtime::error::BuildError;
     #[allow(unused_imports)]
-    use ::switchboard_runtime::wire::ToJson as _;
-    /// The endpoint's id.
-    pub const ID: &str = "complete_conference";
-    /// HTTP method.
-    pub const METHOD: &str = "POST";
-    /// Path template under the base URL.
-    pub const PATH: &str = "/me/calls/{id}";
-    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
-    pub const IDEMPOTENT: bool = false;
+    use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response, endpoint { id : "complete_conference",
+        method : "POST", path : "/me/calls/{id}", idempotent : false, }
+    );
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &["StatusChange"];
     /// The error codes documented for this endpoint.
@@ -1519,61 +1405,11 @@ pub mod complete_conference {
         pub consult_call_uri: Option<String>,
     }
     impl Request {
-        /// A builder; `build` checks required values and documented constraints.
-        #[inline]
-        pub fn builder() -> RequestBuilder {
-            RequestBuilder::default()
-        }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
             Ok(())
         }
-    }
-    /// Builds a [`Request`].
-    #[derive(Clone, Debug, Default)]
-    pub struct RequestBuilder {
-        id: Option<String>,
-        consult_call_uri: Option<String>,
-    }
-    impl RequestBuilder {
-        /// The id of a call of the conference (the `{id}` of the request URL `/api/v2/me/calls/{id}`; the sample posts to the consult call 01RCC3N118B1V0SL8O7GK2LAES00000B).
-        ///
-        /// Required: `build` fails without it.
-        pub fn id(mut self, value: impl Into<String>) -> Self {
-            self.id = Some(value.into());
-            self
-        }
-        /// You can use this optional parameter to specify the consult call that should be used to complete the conference. If not provided, Web Services determines the related call.
-        ///
-        /// Optional.
-        pub fn consult_call_uri(mut self, value: impl Into<String>) -> Self {
-            self.consult_call_uri = Some(value.into());
-            self
-        }
-        /// The request, once every required value is set and every constraint holds.
-        #[inline]
-        pub fn build(self) -> Result<Request, BuildError> {
-            let request = Request {
-                id: BuildError::require(self.id, "id")?,
-                consult_call_uri: self.consult_call_uri,
-            };
-            request.validate()?;
-            Ok(request)
-        }
-        /// Builds the request and calls it with `client` in one step (a build error is
-        /// the call's `Error::Build`); the future owns a clone of the client.
-        #[inline]
-        pub fn send(
-            self,
-            client: &super::Client,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<Output, Error>,
-        > + Send + 'static {
-            client.core.call_built(self.build())
-        }
-    }
-    impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
         /// Sans-IO: usable without any async runtime.
         #[inline]
@@ -1597,10 +1433,13 @@ pub mod complete_conference {
             parts.finish()
         }
     }
-    ::switchboard_runtime::operation!(
-        Request => Output, Error, parse_response,
-        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
-        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
+    ::switchboard_runtime::request_builder!(
+        RequestBuilder => Request { #[doc =
+        " The id of a call of the conference (the `{id}` of the request URL `/api/v2/me/calls/{id}`; the sample posts to the consult call 01RCC3N118B1V0SL8O7GK2LAES00000B)."]
+        #[doc = " "] #[doc = " Required: `build` fails without it."] id : String =
+        required("id"), #[doc =
+        " You can use this optional parameter to specify the consult call that should be used to complete the conference. If not provided, Web Services determines the related call."]
+        #[doc = " "] #[doc = " Optional."] consult_call_uri : String = optional }
     );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
@@ -1637,24 +1476,8 @@ pub mod complete_conference {
         pub envelope: Option<super::ResponseEnvelope>,
     }
     ::switchboard_runtime::wire_object!(Output { skip envelope = "" });
-    /// Why a call of this endpoint failed: one variant per documented code, then the
-    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
-    #[derive(Debug)]
-    #[non_exhaustive]
-    pub enum Error {
-        /// A service-wide documented code that the endpoint's page does not list.
-        Service(::switchboard_runtime::response::ApiError),
-        /// A code or HTTP status the documentation does not list; the raw response is kept.
-        Undocumented(::switchboard_runtime::response::ApiError),
-        /// The response body could not be decoded; the raw response is kept.
-        Decode(::switchboard_runtime::response::DecodeError),
-        /// The request broke a documented constraint and was not sent.
-        Build(BuildError),
-        /// The request could not be sent (transport or credentials).
-        Send(::switchboard_runtime::auth::SendError),
-    }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, {}
+        enum Error, ID, ERRORS, super::ERRORS, super::ServiceCode, {}
     );
 }
 #[rustfmt::skip]
@@ -1675,18 +1498,12 @@ pub mod complete_conference {
 ///
 /// Source: <https://docs.genesys.com/Documentation/HTCC/8.5.2/API/CallsDial>
 pub mod dial {
-    use ::switchboard_runtime::bytes::Bytes;
-    use ::switchboard_runtime::error::BuildError;
     #[allow(unused_imports)]
-    use ::switchboard_runtime::wire::ToJson as _;
-    /// The endpoint's id.
-    pub const ID: &str = "dial";
-    /// HTTP method.
-    pub const METHOD: &str = "POST";
-    /// Path template under the base URL.
-    pub const PATH: &str = "/me/devices/{id}/calls";
-    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
-    pub const IDEMPOTENT: bool = false;
+    use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response, endpoint { id : "dial", method :
+        "POST", path : "/me/devices/{id}/calls", idempotent : false, }
+    );
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &["StatusChange"];
     /// The error codes documented for this endpoint.
@@ -1728,110 +1545,11 @@ pub mod dial {
         pub outbound_caller_id: Option<::switchboard_runtime::serde_json::Value>,
     }
     impl Request {
-        /// A builder; `build` checks required values and documented constraints.
-        #[inline]
-        pub fn builder() -> RequestBuilder {
-            RequestBuilder::default()
-        }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
             Ok(())
         }
-    }
-    /// Builds a [`Request`].
-    #[derive(Clone, Debug, Default)]
-    pub struct RequestBuilder {
-        id: Option<String>,
-        destination: Option<super::types::Destination>,
-        location: Option<::switchboard_runtime::serde_json::Value>,
-        user_data: Option<
-            ::std::collections::BTreeMap<
-                String,
-                ::switchboard_runtime::serde_json::Value,
-            >,
-        >,
-        outbound_caller_id: Option<::switchboard_runtime::serde_json::Value>,
-    }
-    impl RequestBuilder {
-        /// The id of the device to dial from (the `{id}` of the request URL `/api/v2/me/devices/{id}/calls`).
-        ///
-        /// Required: `build` fails without it.
-        pub fn id(mut self, value: impl Into<String>) -> Self {
-            self.id = Some(value.into());
-            self
-        }
-        /// A JSON object that includes the number to be dialed (`{"phoneNumber": "5551212"}` on the 8.5.2 draft).
-        ///
-        /// Required: `build` fails without it.
-        pub fn destination(
-            mut self,
-            value: impl Into<super::types::Destination>,
-        ) -> Self {
-            self.destination = Some(value.into());
-            self
-        }
-        /// An optional parameter that is used by Web Services to set the location attribute for the corresponding T-Server requests.
-        ///
-        /// Optional.
-        pub fn location(
-            mut self,
-            value: impl Into<::switchboard_runtime::serde_json::Value>,
-        ) -> Self {
-            self.location = Some(value.into());
-            self
-        }
-        /// An optional JSON object that includes key/value data to be included with the call (`{"Product": "Guitars"}` on the 8.5.2 draft).
-        ///
-        /// Optional.
-        pub fn user_data(
-            mut self,
-            value: impl Into<
-                ::std::collections::BTreeMap<
-                    String,
-                    ::switchboard_runtime::serde_json::Value,
-                >,
-            >,
-        ) -> Self {
-            self.user_data = Some(value.into());
-            self
-        }
-        /// An optional parameter that is used by Web Services to set the outbound caller Id attribute for the corresponding T-Server requests.
-        ///
-        /// Optional.
-        pub fn outbound_caller_id(
-            mut self,
-            value: impl Into<::switchboard_runtime::serde_json::Value>,
-        ) -> Self {
-            self.outbound_caller_id = Some(value.into());
-            self
-        }
-        /// The request, once every required value is set and every constraint holds.
-        #[inline]
-        pub fn build(self) -> Result<Request, BuildError> {
-            let request = Request {
-                id: BuildError::require(self.id, "id")?,
-                destination: BuildError::require(self.destination, "destination")?,
-                location: self.location,
-                user_data: self.user_data,
-                outbound_caller_id: self.outbound_caller_id,
-            };
-            request.validate()?;
-            Ok(request)
-        }
-        /// Builds the request and calls it with `client` in one step (a build error is
-        /// the call's `Error::Build`); the future owns a clone of the client.
-        #[inline]
-        pub fn send(
-            self,
-            client: &super::Client,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<Output, Error>,
-        > + Send + 'static {
-            client.core.call_built(self.build())
-        }
-    }
-    impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
         /// Sans-IO: usable without any async runtime.
         #[inline]
@@ -1863,10 +1581,23 @@ pub mod dial {
             parts.finish()
         }
     }
-    ::switchboard_runtime::operation!(
-        Request => Output, Error, parse_response,
-        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
-        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
+    ::switchboard_runtime::request_builder!(
+        RequestBuilder => Request { #[doc =
+        " The id of the device to dial from (the `{id}` of the request URL `/api/v2/me/devices/{id}/calls`)."]
+        #[doc = " "] #[doc = " Required: `build` fails without it."] id : String =
+        required("id"), #[doc =
+        " A JSON object that includes the number to be dialed (`{\"phoneNumber\": \"5551212\"}` on the 8.5.2 draft)."]
+        #[doc = " "] #[doc = " Required: `build` fails without it."] destination :
+        super::types::Destination = required("destination"), #[doc =
+        " An optional parameter that is used by Web Services to set the location attribute for the corresponding T-Server requests."]
+        #[doc = " "] #[doc = " Optional."] location :
+        ::switchboard_runtime::serde_json::Value = optional, #[doc =
+        " An optional JSON object that includes key/value data to be included with the call (`{\"Product\": \"Guitars\"}` on the 8.5.2 draft)."]
+        #[doc = " "] #[doc = " Optional."] user_data : ::std::collections::BTreeMap <
+        String, ::switchboard_runtime::serde_json::Value > = optional, #[doc =
+        " An optional parameter that is used by Web Services to set the outbound caller Id attribute for the corresponding T-Server requests."]
+        #[doc = " "] #[doc = " Optional."] outbound_caller_id :
+        ::switchboard_runtime::serde_json::Value = optional }
     );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
@@ -1903,24 +1634,8 @@ pub mod dial {
         pub envelope: Option<super::ResponseEnvelope>,
     }
     ::switchboard_runtime::wire_object!(Output { skip envelope = "" });
-    /// Why a call of this endpoint failed: one variant per documented code, then the
-    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
-    #[derive(Debug)]
-    #[non_exhaustive]
-    pub enum Error {
-        /// A service-wide documented code that the endpoint's page does not list.
-        Service(::switchboard_runtime::response::ApiError),
-        /// A code or HTTP status the documentation does not list; the raw response is kept.
-        Undocumented(::switchboard_runtime::response::ApiError),
-        /// The response body could not be decoded; the raw response is kept.
-        Decode(::switchboard_runtime::response::DecodeError),
-        /// The request broke a documented constraint and was not sent.
-        Build(BuildError),
-        /// The request could not be sent (transport or credentials).
-        Send(::switchboard_runtime::auth::SendError),
-    }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, {}
+        enum Error, ID, ERRORS, super::ERRORS, super::ServiceCode, {}
     );
 }
 #[rustfmt::skip]
@@ -1941,18 +1656,12 @@ pub mod dial {
 ///
 /// Source: <https://docs.genesys.com/Documentation/HTCC/8.5.2/API/CallsHangup>
 pub mod hangup {
-    use ::switchboard_runtime::bytes::Bytes;
-    use ::switchboard_runtime::error::BuildError;
     #[allow(unused_imports)]
-    use ::switchboard_runtime::wire::ToJson as _;
-    /// The endpoint's id.
-    pub const ID: &str = "hangup";
-    /// HTTP method.
-    pub const METHOD: &str = "POST";
-    /// Path template under the base URL.
-    pub const PATH: &str = "/me/calls/{id}";
-    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
-    pub const IDEMPOTENT: bool = false;
+    use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response, endpoint { id : "hangup", method :
+        "POST", path : "/me/calls/{id}", idempotent : false, }
+    );
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &["StatusChange"];
     /// The error codes documented for this endpoint.
@@ -1967,52 +1676,11 @@ pub mod hangup {
         pub id: String,
     }
     impl Request {
-        /// A builder; `build` checks required values and documented constraints.
-        #[inline]
-        pub fn builder() -> RequestBuilder {
-            RequestBuilder::default()
-        }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
             Ok(())
         }
-    }
-    /// Builds a [`Request`].
-    #[derive(Clone, Debug, Default)]
-    pub struct RequestBuilder {
-        id: Option<String>,
-    }
-    impl RequestBuilder {
-        /// The id of the call to hang up (the `{id}` of the request URL `/api/v2/me/calls/{id}`).
-        ///
-        /// Required: `build` fails without it.
-        pub fn id(mut self, value: impl Into<String>) -> Self {
-            self.id = Some(value.into());
-            self
-        }
-        /// The request, once every required value is set and every constraint holds.
-        #[inline]
-        pub fn build(self) -> Result<Request, BuildError> {
-            let request = Request {
-                id: BuildError::require(self.id, "id")?,
-            };
-            request.validate()?;
-            Ok(request)
-        }
-        /// Builds the request and calls it with `client` in one step (a build error is
-        /// the call's `Error::Build`); the future owns a clone of the client.
-        #[inline]
-        pub fn send(
-            self,
-            client: &super::Client,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<Output, Error>,
-        > + Send + 'static {
-            client.core.call_built(self.build())
-        }
-    }
-    impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
         /// Sans-IO: usable without any async runtime.
         #[inline]
@@ -2033,10 +1701,11 @@ pub mod hangup {
             parts.finish()
         }
     }
-    ::switchboard_runtime::operation!(
-        Request => Output, Error, parse_response,
-        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
-        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
+    ::switchboard_runtime::request_builder!(
+        RequestBuilder => Request { #[doc =
+        " The id of the call to hang up (the `{id}` of the request URL `/api/v2/me/calls/{id}`)."]
+        #[doc = " "] #[doc = " Required: `build` fails without it."] id : String =
+        required("id") }
     );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
@@ -2073,24 +1742,8 @@ pub mod hangup {
         pub envelope: Option<super::ResponseEnvelope>,
     }
     ::switchboard_runtime::wire_object!(Output { skip envelope = "" });
-    /// Why a call of this endpoint failed: one variant per documented code, then the
-    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
-    #[derive(Debug)]
-    #[non_exhaustive]
-    pub enum Error {
-        /// A service-wide documented code that the endpoint's page does not list.
-        Service(::switchboard_runtime::response::ApiError),
-        /// A code or HTTP status the documentation does not list; the raw response is kept.
-        Undocumented(::switchboard_runtime::response::ApiError),
-        /// The response body could not be decoded; the raw response is kept.
-        Decode(::switchboard_runtime::response::DecodeError),
-        /// The request broke a documented constraint and was not sent.
-        Build(BuildError),
-        /// The request could not be sent (transport or credentials).
-        Send(::switchboard_runtime::auth::SendError),
-    }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, {}
+        enum Error, ID, ERRORS, super::ERRORS, super::ServiceCode, {}
     );
 }
 #[rustfmt::skip]
@@ -2111,18 +1764,12 @@ pub mod hangup {
 ///
 /// Source: <https://docs.genesys.com/Documentation/HTCC/latest/API/CallsHold>
 pub mod hold {
-    use ::switchboard_runtime::bytes::Bytes;
-    use ::switchboard_runtime::error::BuildError;
     #[allow(unused_imports)]
-    use ::switchboard_runtime::wire::ToJson as _;
-    /// The endpoint's id.
-    pub const ID: &str = "hold";
-    /// HTTP method.
-    pub const METHOD: &str = "POST";
-    /// Path template under the base URL.
-    pub const PATH: &str = "/me/calls/{id}";
-    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
-    pub const IDEMPOTENT: bool = false;
+    use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response, endpoint { id : "hold", method :
+        "POST", path : "/me/calls/{id}", idempotent : false, }
+    );
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &["StatusChange"];
     /// The error codes documented for this endpoint.
@@ -2137,52 +1784,11 @@ pub mod hold {
         pub id: String,
     }
     impl Request {
-        /// A builder; `build` checks required values and documented constraints.
-        #[inline]
-        pub fn builder() -> RequestBuilder {
-            RequestBuilder::default()
-        }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
             Ok(())
         }
-    }
-    /// Builds a [`Request`].
-    #[derive(Clone, Debug, Default)]
-    pub struct RequestBuilder {
-        id: Option<String>,
-    }
-    impl RequestBuilder {
-        /// The id of the call to place on hold (the `{id}` of the request URL `/api/v2/me/calls/{id}`).
-        ///
-        /// Required: `build` fails without it.
-        pub fn id(mut self, value: impl Into<String>) -> Self {
-            self.id = Some(value.into());
-            self
-        }
-        /// The request, once every required value is set and every constraint holds.
-        #[inline]
-        pub fn build(self) -> Result<Request, BuildError> {
-            let request = Request {
-                id: BuildError::require(self.id, "id")?,
-            };
-            request.validate()?;
-            Ok(request)
-        }
-        /// Builds the request and calls it with `client` in one step (a build error is
-        /// the call's `Error::Build`); the future owns a clone of the client.
-        #[inline]
-        pub fn send(
-            self,
-            client: &super::Client,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<Output, Error>,
-        > + Send + 'static {
-            client.core.call_built(self.build())
-        }
-    }
-    impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
         /// Sans-IO: usable without any async runtime.
         #[inline]
@@ -2203,10 +1809,11 @@ pub mod hold {
             parts.finish()
         }
     }
-    ::switchboard_runtime::operation!(
-        Request => Output, Error, parse_response,
-        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
-        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
+    ::switchboard_runtime::request_builder!(
+        RequestBuilder => Request { #[doc =
+        " The id of the call to place on hold (the `{id}` of the request URL `/api/v2/me/calls/{id}`)."]
+        #[doc = " "] #[doc = " Required: `build` fails without it."] id : String =
+        required("id") }
     );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
@@ -2243,24 +1850,8 @@ pub mod hold {
         pub envelope: Option<super::ResponseEnvelope>,
     }
     ::switchboard_runtime::wire_object!(Output { skip envelope = "" });
-    /// Why a call of this endpoint failed: one variant per documented code, then the
-    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
-    #[derive(Debug)]
-    #[non_exhaustive]
-    pub enum Error {
-        /// A service-wide documented code that the endpoint's page does not list.
-        Service(::switchboard_runtime::response::ApiError),
-        /// A code or HTTP status the documentation does not list; the raw response is kept.
-        Undocumented(::switchboard_runtime::response::ApiError),
-        /// The response body could not be decoded; the raw response is kept.
-        Decode(::switchboard_runtime::response::DecodeError),
-        /// The request broke a documented constraint and was not sent.
-        Build(BuildError),
-        /// The request could not be sent (transport or credentials).
-        Send(::switchboard_runtime::auth::SendError),
-    }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, {}
+        enum Error, ID, ERRORS, super::ERRORS, super::ServiceCode, {}
     );
 }
 #[rustfmt::skip]
@@ -2281,18 +1872,12 @@ pub mod hold {
 ///
 /// Source: <https://docs.genesys.com/Documentation/HTCC/latest/API/InitiateConference>
 pub mod initiate_conference {
-    use ::switchboard_runtime::bytes::Bytes;
-    use ::switchboard_runtime::error::BuildError;
     #[allow(unused_imports)]
-    use ::switchboard_runtime::wire::ToJson as _;
-    /// The endpoint's id.
-    pub const ID: &str = "initiate_conference";
-    /// HTTP method.
-    pub const METHOD: &str = "POST";
-    /// Path template under the base URL.
-    pub const PATH: &str = "/me/calls/{id}";
-    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
-    pub const IDEMPOTENT: bool = false;
+    use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response, endpoint { id : "initiate_conference",
+        method : "POST", path : "/me/calls/{id}", idempotent : false, }
+    );
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &["StatusChange"];
     /// The error codes documented for this endpoint.
@@ -2305,9 +1890,7 @@ pub mod initiate_conference {
         ///
         /// Example: `01RCC3N118B1V0SL8O7GK2LAES000009`. Wire name: `id`.
         pub id: String,
-        /// A JSON object that includes the number to be dialed.
-        ///
-        /// Wire name: `destination`.
+        /// A JSON object that includes the number to be dialed. Wire name: `destination`.
         pub destination: super::types::Destination,
         /// An optional parameter that is used by Web Services to set the location attribute for the corresponding T-Server requests.
         ///
@@ -2328,98 +1911,11 @@ pub mod initiate_conference {
         >,
     }
     impl Request {
-        /// A builder; `build` checks required values and documented constraints.
-        #[inline]
-        pub fn builder() -> RequestBuilder {
-            RequestBuilder::default()
-        }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
             Ok(())
         }
-    }
-    /// Builds a [`Request`].
-    #[derive(Clone, Debug, Default)]
-    pub struct RequestBuilder {
-        id: Option<String>,
-        destination: Option<super::types::Destination>,
-        location: Option<::switchboard_runtime::serde_json::Value>,
-        user_data: Option<
-            ::std::collections::BTreeMap<
-                String,
-                ::switchboard_runtime::serde_json::Value,
-            >,
-        >,
-    }
-    impl RequestBuilder {
-        /// The id of the call to place on hold (the `{id}` of the request URL `/api/v2/me/calls/{id}`).
-        ///
-        /// Required: `build` fails without it.
-        pub fn id(mut self, value: impl Into<String>) -> Self {
-            self.id = Some(value.into());
-            self
-        }
-        /// A JSON object that includes the number to be dialed.
-        ///
-        /// Required: `build` fails without it.
-        pub fn destination(
-            mut self,
-            value: impl Into<super::types::Destination>,
-        ) -> Self {
-            self.destination = Some(value.into());
-            self
-        }
-        /// An optional parameter that is used by Web Services to set the location attribute for the corresponding T-Server requests.
-        ///
-        /// Optional.
-        pub fn location(
-            mut self,
-            value: impl Into<::switchboard_runtime::serde_json::Value>,
-        ) -> Self {
-            self.location = Some(value.into());
-            self
-        }
-        /// An optional JSON object that includes key/value data to be included with the call.
-        ///
-        /// Optional.
-        pub fn user_data(
-            mut self,
-            value: impl Into<
-                ::std::collections::BTreeMap<
-                    String,
-                    ::switchboard_runtime::serde_json::Value,
-                >,
-            >,
-        ) -> Self {
-            self.user_data = Some(value.into());
-            self
-        }
-        /// The request, once every required value is set and every constraint holds.
-        #[inline]
-        pub fn build(self) -> Result<Request, BuildError> {
-            let request = Request {
-                id: BuildError::require(self.id, "id")?,
-                destination: BuildError::require(self.destination, "destination")?,
-                location: self.location,
-                user_data: self.user_data,
-            };
-            request.validate()?;
-            Ok(request)
-        }
-        /// Builds the request and calls it with `client` in one step (a build error is
-        /// the call's `Error::Build`); the future owns a clone of the client.
-        #[inline]
-        pub fn send(
-            self,
-            client: &super::Client,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<Output, Error>,
-        > + Send + 'static {
-            client.core.call_built(self.build())
-        }
-    }
-    impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
         /// Sans-IO: usable without any async runtime.
         #[inline]
@@ -2447,10 +1943,19 @@ pub mod initiate_conference {
             parts.finish()
         }
     }
-    ::switchboard_runtime::operation!(
-        Request => Output, Error, parse_response,
-        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
-        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
+    ::switchboard_runtime::request_builder!(
+        RequestBuilder => Request { #[doc =
+        " The id of the call to place on hold (the `{id}` of the request URL `/api/v2/me/calls/{id}`)."]
+        #[doc = " "] #[doc = " Required: `build` fails without it."] id : String =
+        required("id"), #[doc =
+        " A JSON object that includes the number to be dialed. Required: `build` fails without it."]
+        destination : super::types::Destination = required("destination"), #[doc =
+        " An optional parameter that is used by Web Services to set the location attribute for the corresponding T-Server requests."]
+        #[doc = " "] #[doc = " Optional."] location :
+        ::switchboard_runtime::serde_json::Value = optional, #[doc =
+        " An optional JSON object that includes key/value data to be included with the call. Optional."]
+        user_data : ::std::collections::BTreeMap < String,
+        ::switchboard_runtime::serde_json::Value > = optional }
     );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
@@ -2487,24 +1992,8 @@ pub mod initiate_conference {
         pub envelope: Option<super::ResponseEnvelope>,
     }
     ::switchboard_runtime::wire_object!(Output { skip envelope = "" });
-    /// Why a call of this endpoint failed: one variant per documented code, then the
-    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
-    #[derive(Debug)]
-    #[non_exhaustive]
-    pub enum Error {
-        /// A service-wide documented code that the endpoint's page does not list.
-        Service(::switchboard_runtime::response::ApiError),
-        /// A code or HTTP status the documentation does not list; the raw response is kept.
-        Undocumented(::switchboard_runtime::response::ApiError),
-        /// The response body could not be decoded; the raw response is kept.
-        Decode(::switchboard_runtime::response::DecodeError),
-        /// The request broke a documented constraint and was not sent.
-        Build(BuildError),
-        /// The request could not be sent (transport or credentials).
-        Send(::switchboard_runtime::auth::SendError),
-    }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, {}
+        enum Error, ID, ERRORS, super::ERRORS, super::ServiceCode, {}
     );
 }
 #[rustfmt::skip]
@@ -2525,18 +2014,12 @@ pub mod initiate_conference {
 ///
 /// Source: <https://docs.genesys.com/Documentation/HTCC/latest/API/InitiateTransfer>
 pub mod initiate_transfer {
-    use ::switchboard_runtime::bytes::Bytes;
-    use ::switchboard_runtime::error::BuildError;
     #[allow(unused_imports)]
-    use ::switchboard_runtime::wire::ToJson as _;
-    /// The endpoint's id.
-    pub const ID: &str = "initiate_transfer";
-    /// HTTP method.
-    pub const METHOD: &str = "POST";
-    /// Path template under the base URL.
-    pub const PATH: &str = "/me/calls/{id}";
-    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
-    pub const IDEMPOTENT: bool = false;
+    use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response, endpoint { id : "initiate_transfer",
+        method : "POST", path : "/me/calls/{id}", idempotent : false, }
+    );
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &["StatusChange"];
     /// The error codes documented for this endpoint.
@@ -2549,9 +2032,7 @@ pub mod initiate_transfer {
         ///
         /// Example: `01RCC3N118B1V0SL8O7GK2LAES00000M`. Wire name: `id`.
         pub id: String,
-        /// A JSON object that includes the number to be dialed.
-        ///
-        /// Wire name: `destination`.
+        /// A JSON object that includes the number to be dialed. Wire name: `destination`.
         pub destination: super::types::Destination,
         /// An optional parameter that is used by Web Services to set the location attribute for the corresponding T-Server requests.
         ///
@@ -2572,98 +2053,11 @@ pub mod initiate_transfer {
         >,
     }
     impl Request {
-        /// A builder; `build` checks required values and documented constraints.
-        #[inline]
-        pub fn builder() -> RequestBuilder {
-            RequestBuilder::default()
-        }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
             Ok(())
         }
-    }
-    /// Builds a [`Request`].
-    #[derive(Clone, Debug, Default)]
-    pub struct RequestBuilder {
-        id: Option<String>,
-        destination: Option<super::types::Destination>,
-        location: Option<::switchboard_runtime::serde_json::Value>,
-        user_data: Option<
-            ::std::collections::BTreeMap<
-                String,
-                ::switchboard_runtime::serde_json::Value,
-            >,
-        >,
-    }
-    impl RequestBuilder {
-        /// The id of the call to transfer (the `{id}` of the request URL `/api/v2/me/calls/{id}`).
-        ///
-        /// Required: `build` fails without it.
-        pub fn id(mut self, value: impl Into<String>) -> Self {
-            self.id = Some(value.into());
-            self
-        }
-        /// A JSON object that includes the number to be dialed.
-        ///
-        /// Required: `build` fails without it.
-        pub fn destination(
-            mut self,
-            value: impl Into<super::types::Destination>,
-        ) -> Self {
-            self.destination = Some(value.into());
-            self
-        }
-        /// An optional parameter that is used by Web Services to set the location attribute for the corresponding T-Server requests.
-        ///
-        /// Optional.
-        pub fn location(
-            mut self,
-            value: impl Into<::switchboard_runtime::serde_json::Value>,
-        ) -> Self {
-            self.location = Some(value.into());
-            self
-        }
-        /// An optional JSON object that includes key/value data to be included with the call.
-        ///
-        /// Optional.
-        pub fn user_data(
-            mut self,
-            value: impl Into<
-                ::std::collections::BTreeMap<
-                    String,
-                    ::switchboard_runtime::serde_json::Value,
-                >,
-            >,
-        ) -> Self {
-            self.user_data = Some(value.into());
-            self
-        }
-        /// The request, once every required value is set and every constraint holds.
-        #[inline]
-        pub fn build(self) -> Result<Request, BuildError> {
-            let request = Request {
-                id: BuildError::require(self.id, "id")?,
-                destination: BuildError::require(self.destination, "destination")?,
-                location: self.location,
-                user_data: self.user_data,
-            };
-            request.validate()?;
-            Ok(request)
-        }
-        /// Builds the request and calls it with `client` in one step (a build error is
-        /// the call's `Error::Build`); the future owns a clone of the client.
-        #[inline]
-        pub fn send(
-            self,
-            client: &super::Client,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<Output, Error>,
-        > + Send + 'static {
-            client.core.call_built(self.build())
-        }
-    }
-    impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
         /// Sans-IO: usable without any async runtime.
         #[inline]
@@ -2691,10 +2085,19 @@ pub mod initiate_transfer {
             parts.finish()
         }
     }
-    ::switchboard_runtime::operation!(
-        Request => Output, Error, parse_response,
-        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
-        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
+    ::switchboard_runtime::request_builder!(
+        RequestBuilder => Request { #[doc =
+        " The id of the call to transfer (the `{id}` of the request URL `/api/v2/me/calls/{id}`)."]
+        #[doc = " "] #[doc = " Required: `build` fails without it."] id : String =
+        required("id"), #[doc =
+        " A JSON object that includes the number to be dialed. Required: `build` fails without it."]
+        destination : super::types::Destination = required("destination"), #[doc =
+        " An optional parameter that is used by Web Services to set the location attribute for the corresponding T-Server requests."]
+        #[doc = " "] #[doc = " Optional."] location :
+        ::switchboard_runtime::serde_json::Value = optional, #[doc =
+        " An optional JSON object that includes key/value data to be included with the call. Optional."]
+        user_data : ::std::collections::BTreeMap < String,
+        ::switchboard_runtime::serde_json::Value > = optional }
     );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
@@ -2731,24 +2134,8 @@ pub mod initiate_transfer {
         pub envelope: Option<super::ResponseEnvelope>,
     }
     ::switchboard_runtime::wire_object!(Output { skip envelope = "" });
-    /// Why a call of this endpoint failed: one variant per documented code, then the
-    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
-    #[derive(Debug)]
-    #[non_exhaustive]
-    pub enum Error {
-        /// A service-wide documented code that the endpoint's page does not list.
-        Service(::switchboard_runtime::response::ApiError),
-        /// A code or HTTP status the documentation does not list; the raw response is kept.
-        Undocumented(::switchboard_runtime::response::ApiError),
-        /// The response body could not be decoded; the raw response is kept.
-        Decode(::switchboard_runtime::response::DecodeError),
-        /// The request broke a documented constraint and was not sent.
-        Build(BuildError),
-        /// The request could not be sent (transport or credentials).
-        Send(::switchboard_runtime::auth::SendError),
-    }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, {}
+        enum Error, ID, ERRORS, super::ERRORS, super::ServiceCode, {}
     );
 }
 #[rustfmt::skip]
@@ -2771,18 +2158,12 @@ pub mod initiate_transfer {
 ///
 /// Source: <https://docs.genesys.com/Documentation/HTCC/latest/API/AgentStateNotReady>
 pub mod not_ready {
-    use ::switchboard_runtime::bytes::Bytes;
-    use ::switchboard_runtime::error::BuildError;
     #[allow(unused_imports)]
-    use ::switchboard_runtime::wire::ToJson as _;
-    /// The endpoint's id.
-    pub const ID: &str = "not_ready";
-    /// HTTP method.
-    pub const METHOD: &str = "POST";
-    /// Path template under the base URL.
-    pub const PATH: &str = "/me/channels/voice";
-    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
-    pub const IDEMPOTENT: bool = false;
+    use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response, endpoint { id : "not_ready", method :
+        "POST", path : "/me/channels/voice", idempotent : false, }
+    );
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &["DeviceStateChangeMessage"];
     /// The error codes documented for this endpoint.
@@ -2792,41 +2173,11 @@ pub mod not_ready {
     #[non_exhaustive]
     pub struct Request {}
     impl Request {
-        /// A builder; `build` checks required values and documented constraints.
-        #[inline]
-        pub fn builder() -> RequestBuilder {
-            RequestBuilder::default()
-        }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
             Ok(())
         }
-    }
-    /// Builds a [`Request`].
-    #[derive(Clone, Debug, Default)]
-    pub struct RequestBuilder {}
-    impl RequestBuilder {
-        /// The request, once every required value is set and every constraint holds.
-        #[inline]
-        pub fn build(self) -> Result<Request, BuildError> {
-            let request = Request {};
-            request.validate()?;
-            Ok(request)
-        }
-        /// Builds the request and calls it with `client` in one step (a build error is
-        /// the call's `Error::Build`); the future owns a clone of the client.
-        #[inline]
-        pub fn send(
-            self,
-            client: &super::Client,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<Output, Error>,
-        > + Send + 'static {
-            client.core.call_built(self.build())
-        }
-    }
-    impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
         /// Sans-IO: usable without any async runtime.
         #[inline]
@@ -2846,11 +2197,7 @@ pub mod not_ready {
             parts.finish()
         }
     }
-    ::switchboard_runtime::operation!(
-        Request => Output, Error, parse_response,
-        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
-        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
-    );
+    ::switchboard_runtime::request_builder!(RequestBuilder => Request {});
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
@@ -2886,24 +2233,8 @@ pub mod not_ready {
         pub envelope: Option<super::ResponseEnvelope>,
     }
     ::switchboard_runtime::wire_object!(Output { skip envelope = "" });
-    /// Why a call of this endpoint failed: one variant per documented code, then the
-    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
-    #[derive(Debug)]
-    #[non_exhaustive]
-    pub enum Error {
-        /// A service-wide documented code that the endpoint's page does not list.
-        Service(::switchboard_runtime::response::ApiError),
-        /// A code or HTTP status the documentation does not list; the raw response is kept.
-        Undocumented(::switchboard_runtime::response::ApiError),
-        /// The response body could not be decoded; the raw response is kept.
-        Decode(::switchboard_runtime::response::DecodeError),
-        /// The request broke a documented constraint and was not sent.
-        Build(BuildError),
-        /// The request could not be sent (transport or credentials).
-        Send(::switchboard_runtime::auth::SendError),
-    }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, {}
+        enum Error, ID, ERRORS, super::ERRORS, super::ServiceCode, {}
     );
 }
 #[rustfmt::skip]
@@ -2925,18 +2256,12 @@ pub mod not_ready {
 ///
 /// Source: <https://docs.genesys.com/Documentation/GWS/8.6.0/API/AgentStateReady>
 pub mod ready {
-    use ::switchboard_runtime::bytes::Bytes;
-    use ::switchboard_runtime::error::BuildError;
     #[allow(unused_imports)]
-    use ::switchboard_runtime::wire::ToJson as _;
-    /// The endpoint's id.
-    pub const ID: &str = "ready";
-    /// HTTP method.
-    pub const METHOD: &str = "POST";
-    /// Path template under the base URL.
-    pub const PATH: &str = "/me/channels/voice";
-    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
-    pub const IDEMPOTENT: bool = false;
+    use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response, endpoint { id : "ready", method :
+        "POST", path : "/me/channels/voice", idempotent : false, }
+    );
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &["DeviceStateChangeMessage"];
     /// The error codes documented for this endpoint.
@@ -2953,52 +2278,11 @@ pub mod ready {
         pub work_mode: Option<ReadyWorkMode>,
     }
     impl Request {
-        /// A builder; `build` checks required values and documented constraints.
-        #[inline]
-        pub fn builder() -> RequestBuilder {
-            RequestBuilder::default()
-        }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
             Ok(())
         }
-    }
-    /// Builds a [`Request`].
-    #[derive(Clone, Debug, Default)]
-    pub struct RequestBuilder {
-        work_mode: Option<ReadyWorkMode>,
-    }
-    impl RequestBuilder {
-        /// This optional parameter specifies which workmode is applied to the Ready operation. Valid values are ManualIn and AutoIn.
-        ///
-        /// Optional.
-        pub fn work_mode(mut self, value: impl Into<ReadyWorkMode>) -> Self {
-            self.work_mode = Some(value.into());
-            self
-        }
-        /// The request, once every required value is set and every constraint holds.
-        #[inline]
-        pub fn build(self) -> Result<Request, BuildError> {
-            let request = Request {
-                work_mode: self.work_mode,
-            };
-            request.validate()?;
-            Ok(request)
-        }
-        /// Builds the request and calls it with `client` in one step (a build error is
-        /// the call's `Error::Build`); the future owns a clone of the client.
-        #[inline]
-        pub fn send(
-            self,
-            client: &super::Client,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<Output, Error>,
-        > + Send + 'static {
-            client.core.call_built(self.build())
-        }
-    }
-    impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
         /// Sans-IO: usable without any async runtime.
         #[inline]
@@ -3021,10 +2305,10 @@ pub mod ready {
             parts.finish()
         }
     }
-    ::switchboard_runtime::operation!(
-        Request => Output, Error, parse_response,
-        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
-        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
+    ::switchboard_runtime::request_builder!(
+        RequestBuilder => Request { #[doc =
+        " This optional parameter specifies which workmode is applied to the Ready operation. Valid values are ManualIn and AutoIn."]
+        #[doc = " "] #[doc = " Optional."] work_mode : ReadyWorkMode = optional }
     );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
@@ -3061,24 +2345,8 @@ pub mod ready {
         pub envelope: Option<super::ResponseEnvelope>,
     }
     ::switchboard_runtime::wire_object!(Output { skip envelope = "" });
-    /// Why a call of this endpoint failed: one variant per documented code, then the
-    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
-    #[derive(Debug)]
-    #[non_exhaustive]
-    pub enum Error {
-        /// A service-wide documented code that the endpoint's page does not list.
-        Service(::switchboard_runtime::response::ApiError),
-        /// A code or HTTP status the documentation does not list; the raw response is kept.
-        Undocumented(::switchboard_runtime::response::ApiError),
-        /// The response body could not be decoded; the raw response is kept.
-        Decode(::switchboard_runtime::response::DecodeError),
-        /// The request broke a documented constraint and was not sent.
-        Build(BuildError),
-        /// The request could not be sent (transport or credentials).
-        Send(::switchboard_runtime::auth::SendError),
-    }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, {}
+        enum Error, ID, ERRORS, super::ERRORS, super::ServiceCode, {}
     );
     /// Documented values; others are kept as received.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -3152,18 +2420,13 @@ pub mod ready {
 ///
 /// Source: <https://docs.genesys.com/Documentation/HTCC/8.5.2/API/RemoveParticipantFromConference>
 pub mod remove_participant_from_conference {
-    use ::switchboard_runtime::bytes::Bytes;
-    use ::switchboard_runtime::error::BuildError;
     #[allow(unused_imports)]
-    use ::switchboard_runtime::wire::ToJson as _;
-    /// The endpoint's id.
-    pub const ID: &str = "remove_participant_from_conference";
-    /// HTTP method.
-    pub const METHOD: &str = "POST";
-    /// Path template under the base URL.
-    pub const PATH: &str = "/me/calls/{id}";
-    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
-    pub const IDEMPOTENT: bool = false;
+    use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response, endpoint { id :
+        "remove_participant_from_conference", method : "POST", path : "/me/calls/{id}",
+        idempotent : false, }
+    );
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &["ParticipantsUpdated"];
     /// The error codes documented for this endpoint.
@@ -3184,61 +2447,11 @@ pub mod remove_participant_from_conference {
         pub participant: String,
     }
     impl Request {
-        /// A builder; `build` checks required values and documented constraints.
-        #[inline]
-        pub fn builder() -> RequestBuilder {
-            RequestBuilder::default()
-        }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
             Ok(())
         }
-    }
-    /// Builds a [`Request`].
-    #[derive(Clone, Debug, Default)]
-    pub struct RequestBuilder {
-        id: Option<String>,
-        participant: Option<String>,
-    }
-    impl RequestBuilder {
-        /// The id of the conference call (the `{id}` of the request URL `/api/v2/me/calls/{id}`).
-        ///
-        /// Required: `build` fails without it.
-        pub fn id(mut self, value: impl Into<String>) -> Self {
-            self.id = Some(value.into());
-            self
-        }
-        /// The participant to be removed from the conference call.
-        ///
-        /// Required: `build` fails without it.
-        pub fn participant(mut self, value: impl Into<String>) -> Self {
-            self.participant = Some(value.into());
-            self
-        }
-        /// The request, once every required value is set and every constraint holds.
-        #[inline]
-        pub fn build(self) -> Result<Request, BuildError> {
-            let request = Request {
-                id: BuildError::require(self.id, "id")?,
-                participant: BuildError::require(self.participant, "participant")?,
-            };
-            request.validate()?;
-            Ok(request)
-        }
-        /// Builds the request and calls it with `client` in one step (a build error is
-        /// the call's `Error::Build`); the future owns a clone of the client.
-        #[inline]
-        pub fn send(
-            self,
-            client: &super::Client,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<Output, Error>,
-        > + Send + 'static {
-            client.core.call_built(self.build())
-        }
-    }
-    impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
         /// Sans-IO: usable without any async runtime.
         #[inline]
@@ -3260,10 +2473,13 @@ pub mod remove_participant_from_conference {
             parts.finish()
         }
     }
-    ::switchboard_runtime::operation!(
-        Request => Output, Error, parse_response,
-        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
-        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
+    ::switchboard_runtime::request_builder!(
+        RequestBuilder => Request { #[doc =
+        " The id of the conference call (the `{id}` of the request URL `/api/v2/me/calls/{id}`)."]
+        #[doc = " "] #[doc = " Required: `build` fails without it."] id : String =
+        required("id"), #[doc =
+        " The participant to be removed from the conference call. Required: `build` fails without it."]
+        participant : String = required("participant") }
     );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
@@ -3300,24 +2516,8 @@ pub mod remove_participant_from_conference {
         pub envelope: Option<super::ResponseEnvelope>,
     }
     ::switchboard_runtime::wire_object!(Output { skip envelope = "" });
-    /// Why a call of this endpoint failed: one variant per documented code, then the
-    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
-    #[derive(Debug)]
-    #[non_exhaustive]
-    pub enum Error {
-        /// A service-wide documented code that the endpoint's page does not list.
-        Service(::switchboard_runtime::response::ApiError),
-        /// A code or HTTP status the documentation does not list; the raw response is kept.
-        Undocumented(::switchboard_runtime::response::ApiError),
-        /// The response body could not be decoded; the raw response is kept.
-        Decode(::switchboard_runtime::response::DecodeError),
-        /// The request broke a documented constraint and was not sent.
-        Build(BuildError),
-        /// The request could not be sent (transport or credentials).
-        Send(::switchboard_runtime::auth::SendError),
-    }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, {}
+        enum Error, ID, ERRORS, super::ERRORS, super::ServiceCode, {}
     );
 }
 #[rustfmt::skip]
@@ -3337,18 +2537,12 @@ pub mod remove_participant_from_conference {
 ///
 /// Source: <https://docs.genesys.com/Documentation/HTCC/latest/API/SingleStepTransfer>
 pub mod single_step_transfer {
-    use ::switchboard_runtime::bytes::Bytes;
-    use ::switchboard_runtime::error::BuildError;
     #[allow(unused_imports)]
-    use ::switchboard_runtime::wire::ToJson as _;
-    /// The endpoint's id.
-    pub const ID: &str = "single_step_transfer";
-    /// HTTP method.
-    pub const METHOD: &str = "POST";
-    /// Path template under the base URL.
-    pub const PATH: &str = "/me/calls/{id}";
-    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
-    pub const IDEMPOTENT: bool = false;
+    use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response, endpoint { id : "single_step_transfer",
+        method : "POST", path : "/me/calls/{id}", idempotent : false, }
+    );
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &["StatusChange"];
     /// The error codes documented for this endpoint.
@@ -3361,9 +2555,7 @@ pub mod single_step_transfer {
         ///
         /// Example: `01RCC3N118B1V0SL8O7GK2LAES00000D`. Wire name: `id`.
         pub id: String,
-        /// A JSON object that includes the number to be dialed.
-        ///
-        /// Wire name: `destination`.
+        /// A JSON object that includes the number to be dialed. Wire name: `destination`.
         pub destination: super::types::Destination,
         /// An optional parameter that is used by Web Services to set the location attribute for the corresponding T-Server requests.
         ///
@@ -3384,98 +2576,11 @@ pub mod single_step_transfer {
         >,
     }
     impl Request {
-        /// A builder; `build` checks required values and documented constraints.
-        #[inline]
-        pub fn builder() -> RequestBuilder {
-            RequestBuilder::default()
-        }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
             Ok(())
         }
-    }
-    /// Builds a [`Request`].
-    #[derive(Clone, Debug, Default)]
-    pub struct RequestBuilder {
-        id: Option<String>,
-        destination: Option<super::types::Destination>,
-        location: Option<::switchboard_runtime::serde_json::Value>,
-        user_data: Option<
-            ::std::collections::BTreeMap<
-                String,
-                ::switchboard_runtime::serde_json::Value,
-            >,
-        >,
-    }
-    impl RequestBuilder {
-        /// The id of the call to transfer (the `{id}` of the request URL `/api/v2/me/calls/{id}`).
-        ///
-        /// Required: `build` fails without it.
-        pub fn id(mut self, value: impl Into<String>) -> Self {
-            self.id = Some(value.into());
-            self
-        }
-        /// A JSON object that includes the number to be dialed.
-        ///
-        /// Required: `build` fails without it.
-        pub fn destination(
-            mut self,
-            value: impl Into<super::types::Destination>,
-        ) -> Self {
-            self.destination = Some(value.into());
-            self
-        }
-        /// An optional parameter that is used by Web Services to set the location attribute for the corresponding T-Server requests.
-        ///
-        /// Optional.
-        pub fn location(
-            mut self,
-            value: impl Into<::switchboard_runtime::serde_json::Value>,
-        ) -> Self {
-            self.location = Some(value.into());
-            self
-        }
-        /// An optional JSON object that includes key/value data to be included with the call.
-        ///
-        /// Optional.
-        pub fn user_data(
-            mut self,
-            value: impl Into<
-                ::std::collections::BTreeMap<
-                    String,
-                    ::switchboard_runtime::serde_json::Value,
-                >,
-            >,
-        ) -> Self {
-            self.user_data = Some(value.into());
-            self
-        }
-        /// The request, once every required value is set and every constraint holds.
-        #[inline]
-        pub fn build(self) -> Result<Request, BuildError> {
-            let request = Request {
-                id: BuildError::require(self.id, "id")?,
-                destination: BuildError::require(self.destination, "destination")?,
-                location: self.location,
-                user_data: self.user_data,
-            };
-            request.validate()?;
-            Ok(request)
-        }
-        /// Builds the request and calls it with `client` in one step (a build error is
-        /// the call's `Error::Build`); the future owns a clone of the client.
-        #[inline]
-        pub fn send(
-            self,
-            client: &super::Client,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<Output, Error>,
-        > + Send + 'static {
-            client.core.call_built(self.build())
-        }
-    }
-    impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
         /// Sans-IO: usable without any async runtime.
         #[inline]
@@ -3503,10 +2608,19 @@ pub mod single_step_transfer {
             parts.finish()
         }
     }
-    ::switchboard_runtime::operation!(
-        Request => Output, Error, parse_response,
-        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
-        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
+    ::switchboard_runtime::request_builder!(
+        RequestBuilder => Request { #[doc =
+        " The id of the call to transfer (the `{id}` of the request URL `/api/v2/me/calls/{id}`)."]
+        #[doc = " "] #[doc = " Required: `build` fails without it."] id : String =
+        required("id"), #[doc =
+        " A JSON object that includes the number to be dialed. Required: `build` fails without it."]
+        destination : super::types::Destination = required("destination"), #[doc =
+        " An optional parameter that is used by Web Services to set the location attribute for the corresponding T-Server requests."]
+        #[doc = " "] #[doc = " Optional."] location :
+        ::switchboard_runtime::serde_json::Value = optional, #[doc =
+        " An optional JSON object that includes key/value data to be included with the call. Optional."]
+        user_data : ::std::collections::BTreeMap < String,
+        ::switchboard_runtime::serde_json::Value > = optional }
     );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
@@ -3543,24 +2657,8 @@ pub mod single_step_transfer {
         pub envelope: Option<super::ResponseEnvelope>,
     }
     ::switchboard_runtime::wire_object!(Output { skip envelope = "" });
-    /// Why a call of this endpoint failed: one variant per documented code, then the
-    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
-    #[derive(Debug)]
-    #[non_exhaustive]
-    pub enum Error {
-        /// A service-wide documented code that the endpoint's page does not list.
-        Service(::switchboard_runtime::response::ApiError),
-        /// A code or HTTP status the documentation does not list; the raw response is kept.
-        Undocumented(::switchboard_runtime::response::ApiError),
-        /// The response body could not be decoded; the raw response is kept.
-        Decode(::switchboard_runtime::response::DecodeError),
-        /// The request broke a documented constraint and was not sent.
-        Build(BuildError),
-        /// The request could not be sent (transport or credentials).
-        Send(::switchboard_runtime::auth::SendError),
-    }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, {}
+        enum Error, ID, ERRORS, super::ERRORS, super::ServiceCode, {}
     );
 }
 #[rustfmt::skip]
@@ -3585,18 +2683,12 @@ pub mod single_step_transfer {
 ///
 /// Source: <https://docs.genesys.com/Documentation/GWS/8.6.0/API/CallRecordingStartCallRecording>
 pub mod start_call_recording {
-    use ::switchboard_runtime::bytes::Bytes;
-    use ::switchboard_runtime::error::BuildError;
     #[allow(unused_imports)]
-    use ::switchboard_runtime::wire::ToJson as _;
-    /// The endpoint's id.
-    pub const ID: &str = "start_call_recording";
-    /// HTTP method.
-    pub const METHOD: &str = "POST";
-    /// Path template under the base URL.
-    pub const PATH: &str = "/me/calls/{id}";
-    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
-    pub const IDEMPOTENT: bool = false;
+    use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response, endpoint { id : "start_call_recording",
+        method : "POST", path : "/me/calls/{id}", idempotent : false, }
+    );
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &["CallRecordingStateChange"];
     /// The error codes documented for this endpoint.
@@ -3611,52 +2703,11 @@ pub mod start_call_recording {
         pub id: String,
     }
     impl Request {
-        /// A builder; `build` checks required values and documented constraints.
-        #[inline]
-        pub fn builder() -> RequestBuilder {
-            RequestBuilder::default()
-        }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
             Ok(())
         }
-    }
-    /// Builds a [`Request`].
-    #[derive(Clone, Debug, Default)]
-    pub struct RequestBuilder {
-        id: Option<String>,
-    }
-    impl RequestBuilder {
-        /// The id of the call to record (the `{id}` of the request URL `/api/v2/me/calls/{id}`).
-        ///
-        /// Required: `build` fails without it.
-        pub fn id(mut self, value: impl Into<String>) -> Self {
-            self.id = Some(value.into());
-            self
-        }
-        /// The request, once every required value is set and every constraint holds.
-        #[inline]
-        pub fn build(self) -> Result<Request, BuildError> {
-            let request = Request {
-                id: BuildError::require(self.id, "id")?,
-            };
-            request.validate()?;
-            Ok(request)
-        }
-        /// Builds the request and calls it with `client` in one step (a build error is
-        /// the call's `Error::Build`); the future owns a clone of the client.
-        #[inline]
-        pub fn send(
-            self,
-            client: &super::Client,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<Output, Error>,
-        > + Send + 'static {
-            client.core.call_built(self.build())
-        }
-    }
-    impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
         /// Sans-IO: usable without any async runtime.
         #[inline]
@@ -3677,10 +2728,11 @@ pub mod start_call_recording {
             parts.finish()
         }
     }
-    ::switchboard_runtime::operation!(
-        Request => Output, Error, parse_response,
-        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
-        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
+    ::switchboard_runtime::request_builder!(
+        RequestBuilder => Request { #[doc =
+        " The id of the call to record (the `{id}` of the request URL `/api/v2/me/calls/{id}`)."]
+        #[doc = " "] #[doc = " Required: `build` fails without it."] id : String =
+        required("id") }
     );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
@@ -3717,24 +2769,8 @@ pub mod start_call_recording {
         pub envelope: Option<super::ResponseEnvelope>,
     }
     ::switchboard_runtime::wire_object!(Output { skip envelope = "" });
-    /// Why a call of this endpoint failed: one variant per documented code, then the
-    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
-    #[derive(Debug)]
-    #[non_exhaustive]
-    pub enum Error {
-        /// A service-wide documented code that the endpoint's page does not list.
-        Service(::switchboard_runtime::response::ApiError),
-        /// A code or HTTP status the documentation does not list; the raw response is kept.
-        Undocumented(::switchboard_runtime::response::ApiError),
-        /// The response body could not be decoded; the raw response is kept.
-        Decode(::switchboard_runtime::response::DecodeError),
-        /// The request broke a documented constraint and was not sent.
-        Build(BuildError),
-        /// The request could not be sent (transport or credentials).
-        Send(::switchboard_runtime::auth::SendError),
-    }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, {}
+        enum Error, ID, ERRORS, super::ERRORS, super::ServiceCode, {}
     );
 }
 #[rustfmt::skip]
@@ -3756,18 +2792,13 @@ pub mod start_call_recording {
 ///
 /// Source: <https://docs.genesys.com/Documentation/HTCC/latest/API/StartContactCenterSession>
 pub mod start_contact_center_session {
-    use ::switchboard_runtime::bytes::Bytes;
-    use ::switchboard_runtime::error::BuildError;
     #[allow(unused_imports)]
-    use ::switchboard_runtime::wire::ToJson as _;
-    /// The endpoint's id.
-    pub const ID: &str = "start_contact_center_session";
-    /// HTTP method.
-    pub const METHOD: &str = "POST";
-    /// Path template under the base URL.
-    pub const PATH: &str = "/me";
-    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
-    pub const IDEMPOTENT: bool = false;
+    use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response, endpoint { id :
+        "start_contact_center_session", method : "POST", path : "/me", idempotent :
+        false, }
+    );
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
@@ -3818,94 +2849,11 @@ pub mod start_contact_center_session {
         pub queue: Option<::switchboard_runtime::serde_json::Value>,
     }
     impl Request {
-        /// A builder; `build` checks required values and documented constraints.
-        #[inline]
-        pub fn builder() -> RequestBuilder {
-            RequestBuilder::default()
-        }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
             Ok(())
         }
-    }
-    /// Builds a [`Request`].
-    #[derive(Clone, Debug, Default)]
-    pub struct RequestBuilder {
-        channels: Option<Vec<String>>,
-        place: Option<String>,
-        device_path: Option<String>,
-        login_code: Option<::switchboard_runtime::serde_json::Value>,
-        queue: Option<::switchboard_runtime::serde_json::Value>,
-    }
-    impl RequestBuilder {
-        /// An array of channels the agent uses in the session. Valid channel names are voice and any valid multimedia channel (for example, email, chat, workitem, IM session). If an error occurs on a given channel, Web Services returns a response with the error statusCode and information about what went wrong. For example, if you StartContactCenterSession with voice and chat and your Interaction Server is out of service, Web Services returns a partial success statusCode of 7. The successful part of the operation (voice) returns statusCode:0 while the failed part of the operation (chat) returns a statusCode and statusMessage that provide information about why it failed. If all channel operations fail, Web Services only returns a statusCode and statusMessage for one of the channels.
-        ///
-        /// Required: `build` fails without it.
-        pub fn channels(mut self, value: impl Into<Vec<String>>) -> Self {
-            self.channels = Some(value.into());
-            self
-        }
-        /// This optional parameter specifies the place that should be used for the session. If not specified, then Web Services uses the default place for the agent. If specified and the place contains one device, then Web Services logs in the user on that device for the duration of the session. If the place contains more than one device, then Web Services logs in the user on the ACDPosition. In this scenario, if the place doesn't contain an ACDPosition or if it has multiple ACDPositions, then the StartContactCenterSession operation fails. Note: If there are multiple ACDPositions, you should specify the devicePath. When the client ends the session, Web Services restores the default dev…
-        ///
-        /// Optional.
-        pub fn place(mut self, value: impl Into<String>) -> Self {
-            self.place = Some(value.into());
-            self
-        }
-        /// Named in the `place` description ("If there are multiple ACDPositions, you should specify the devicePath"); its own table row is beyond the cut in the stored copy.
-        ///
-        /// Optional.
-        pub fn device_path(mut self, value: impl Into<String>) -> Self {
-            self.device_path = Some(value.into());
-            self
-        }
-        /// optional attribute that specifies the agent login to use in the operation. (8.5.0 Presence page, <https://docs.genesys.com/Documentation/HTCC/8.5.0/API/AsyncTelephonyOpsPresence>)
-        ///
-        /// Optional.
-        pub fn login_code(
-            mut self,
-            value: impl Into<::switchboard_runtime::serde_json::Value>,
-        ) -> Self {
-            self.login_code = Some(value.into());
-            self
-        }
-        /// optional attribute that specifies the queue number. (8.5.0 Presence page, <https://docs.genesys.com/Documentation/HTCC/8.5.0/API/AsyncTelephonyOpsPresence>)
-        ///
-        /// Optional.
-        pub fn queue(
-            mut self,
-            value: impl Into<::switchboard_runtime::serde_json::Value>,
-        ) -> Self {
-            self.queue = Some(value.into());
-            self
-        }
-        /// The request, once every required value is set and every constraint holds.
-        #[inline]
-        pub fn build(self) -> Result<Request, BuildError> {
-            let request = Request {
-                channels: BuildError::require(self.channels, "channels")?,
-                place: self.place,
-                device_path: self.device_path,
-                login_code: self.login_code,
-                queue: self.queue,
-            };
-            request.validate()?;
-            Ok(request)
-        }
-        /// Builds the request and calls it with `client` in one step (a build error is
-        /// the call's `Error::Build`); the future owns a clone of the client.
-        #[inline]
-        pub fn send(
-            self,
-            client: &super::Client,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<Output, Error>,
-        > + Send + 'static {
-            client.core.call_built(self.build())
-        }
-    }
-    impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
         /// Sans-IO: usable without any async runtime.
         #[inline]
@@ -3938,10 +2886,21 @@ pub mod start_contact_center_session {
             parts.finish()
         }
     }
-    ::switchboard_runtime::operation!(
-        Request => Output, Error, parse_response,
-        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
-        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
+    ::switchboard_runtime::request_builder!(
+        RequestBuilder => Request { #[doc =
+        " An array of channels the agent uses in the session. Valid channel names are voice and any valid multimedia channel (for example, email, chat, workitem, IM session). If an error occurs on a given channel, Web Services returns a response with the error statusCode and information about what went wrong. For example, if you StartContactCenterSession with voice and chat and your Interaction Server is out of service, Web Services returns a partial success statusCode of 7. The successful part of the operation (voice) returns statusCode:0 while the failed part of the operation (chat) returns a statusCode and statusMessage that provide information about why it failed. If all channel operations fail, Web Services only returns a statusCode and statusMessage for one of the channels."]
+        #[doc = " "] #[doc = " Required: `build` fails without it."] channels : Vec <
+        String > = required("channels"), #[doc =
+        " This optional parameter specifies the place that should be used for the session. If not specified, then Web Services uses the default place for the agent. If specified and the place contains one device, then Web Services logs in the user on that device for the duration of the session. If the place contains more than one device, then Web Services logs in the user on the ACDPosition. In this scenario, if the place doesn't contain an ACDPosition or if it has multiple ACDPositions, then the StartContactCenterSession operation fails. Note: If there are multiple ACDPositions, you should specify the devicePath. When the client ends the session, Web Services restores the default dev…"]
+        #[doc = " "] #[doc = " Optional."] place : String = optional, #[doc =
+        " Named in the `place` description (\"If there are multiple ACDPositions, you should specify the devicePath\"); its own table row is beyond the cut in the stored copy."]
+        #[doc = " "] #[doc = " Optional."] device_path : String = optional, #[doc =
+        " optional attribute that specifies the agent login to use in the operation. (8.5.0 Presence page, <https://docs.genesys.com/Documentation/HTCC/8.5.0/API/AsyncTelephonyOpsPresence>)"]
+        #[doc = " "] #[doc = " Optional."] login_code :
+        ::switchboard_runtime::serde_json::Value = optional, #[doc =
+        " optional attribute that specifies the queue number. (8.5.0 Presence page, <https://docs.genesys.com/Documentation/HTCC/8.5.0/API/AsyncTelephonyOpsPresence>)"]
+        #[doc = " "] #[doc = " Optional."] queue :
+        ::switchboard_runtime::serde_json::Value = optional }
     );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
@@ -3978,29 +2937,11 @@ pub mod start_contact_center_session {
         pub envelope: Option<super::ResponseEnvelope>,
     }
     ::switchboard_runtime::wire_object!(Output { skip envelope = "" });
-    /// Why a call of this endpoint failed: one variant per documented code, then the
-    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
-    #[derive(Debug)]
-    #[non_exhaustive]
-    pub enum Error {
-        /// `7`
-        ///
-        /// For example, if you StartContactCenterSession with voice and chat and your Interaction Server is out of service, Web Services returns a partial success statusCode of 7.
-        #[doc(alias = "7")]
-        PartialSuccess(::switchboard_runtime::response::ApiError),
-        /// A service-wide documented code that the endpoint's page does not list.
-        Service(::switchboard_runtime::response::ApiError),
-        /// A code or HTTP status the documentation does not list; the raw response is kept.
-        Undocumented(::switchboard_runtime::response::ApiError),
-        /// The response body could not be decoded; the raw response is kept.
-        Decode(::switchboard_runtime::response::DecodeError),
-        /// The request broke a documented constraint and was not sent.
-        Build(BuildError),
-        /// The request could not be sent (transport or credentials).
-        Send(::switchboard_runtime::auth::SendError),
-    }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { "7" => PartialSuccess }
+        enum Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { #[doc = " `7`"]
+        #[doc = " "] #[doc =
+        " For example, if you StartContactCenterSession with voice and chat and your Interaction Server is out of service, Web Services returns a partial success statusCode of 7."]
+        #[doc(alias = "7")] "7" => PartialSuccess }
     );
 }
 #[rustfmt::skip]
@@ -4076,6 +3017,36 @@ impl Client {
         Client {
             core: self.core.with_attempt_timeout(timeout),
         }
+    }
+    ::switchboard_runtime::client_methods! {
+        #[doc =
+        " Aux Work: Sets the current user to the NotReady state with a workmode of AuxWork. See [`aux_work`]."]
+        aux_work; #[doc =
+        " CompleteConference: Completes a previously initiated conference. See [`complete_conference`]."]
+        complete_conference; #[doc =
+        " Dial: Initiates a new outbound call to the specified destination. See [`dial`]."]
+        dial; #[doc = " Hangup: Hangs up a call. See [`hangup`]."] hangup; #[doc =
+        " Hold: Places a call on hold. See [`hold`]."] hold; #[doc =
+        " InitiateConference: Initiates a two-step conference to the specified destination."]
+        #[doc = " "] #[doc = " See [`initiate_conference`]."] initiate_conference; #[doc
+        =
+        " InitiateTransfer: Initiates a two-step transfer to the specified destination."]
+        #[doc = " "] #[doc = " See [`initiate_transfer`]."] initiate_transfer; #[doc =
+        " Not Ready: Sets the current user to the NotReady state. See [`not_ready`]."]
+        not_ready; #[doc =
+        " Ready: Sets the current user to the Ready state. See [`ready`]."] ready; #[doc
+        =
+        " RemoveParticipantFromConference: Removes the specified participant from the conference call."]
+        #[doc = " "] #[doc = " See [`remove_participant_from_conference`]."]
+        remove_participant_from_conference; #[doc =
+        " SingleStepTransfer: Performs a single-step transfer to the specified destination."]
+        #[doc = " "] #[doc = " See [`single_step_transfer`]."] single_step_transfer;
+        #[doc =
+        " StartCallRecording: Starts call recording. See [`start_call_recording`]."]
+        start_call_recording; #[doc =
+        " StartContactCenterSession: Initializes a session for the user with the provided parameters."]
+        #[doc = " "] #[doc = " See [`start_contact_center_session`]."]
+        start_contact_center_session;
     }
     /// Opens the event stream: a Bayeux session at `/notifications` (this client's auth applies), subscribed to `/v2/me/calls`, `/v2/me/devices`. Open it before the call whose events you await; drop it to stop. See [`events`] for an example.
     pub fn events(&self) -> events::EventStream {
@@ -4260,174 +3231,6 @@ pub use ::switchboard_runtime::transport;
 #[rustfmt::skip]
 /// The retry policy ([`retry::RetryPolicy`]).
 pub use ::switchboard_runtime::retry;
-#[rustfmt::skip]
-/// One method per endpoint.
-impl Client {
-    /// Aux Work: Sets the current user to the NotReady state with a workmode of AuxWork.
-    ///
-    /// See [`aux_work`].
-    pub fn aux_work(
-        &self,
-        request: aux_work::Request,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<aux_work::Output, aux_work::Error>,
-    > + Send + 'static {
-        self.core.call_owned(request)
-    }
-    /// CompleteConference: Completes a previously initiated conference.
-    ///
-    /// See [`complete_conference`].
-    pub fn complete_conference(
-        &self,
-        request: complete_conference::Request,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            complete_conference::Output,
-            complete_conference::Error,
-        >,
-    > + Send + 'static {
-        self.core.call_owned(request)
-    }
-    /// Dial: Initiates a new outbound call to the specified destination.
-    ///
-    /// See [`dial`].
-    pub fn dial(
-        &self,
-        request: dial::Request,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<dial::Output, dial::Error>,
-    > + Send + 'static {
-        self.core.call_owned(request)
-    }
-    /// Hangup: Hangs up a call.
-    ///
-    /// See [`hangup`].
-    pub fn hangup(
-        &self,
-        request: hangup::Request,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<hangup::Output, hangup::Error>,
-    > + Send + 'static {
-        self.core.call_owned(request)
-    }
-    /// Hold: Places a call on hold.
-    ///
-    /// See [`hold`].
-    pub fn hold(
-        &self,
-        request: hold::Request,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<hold::Output, hold::Error>,
-    > + Send + 'static {
-        self.core.call_owned(request)
-    }
-    /// InitiateConference: Initiates a two-step conference to the specified destination.
-    ///
-    /// See [`initiate_conference`].
-    pub fn initiate_conference(
-        &self,
-        request: initiate_conference::Request,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            initiate_conference::Output,
-            initiate_conference::Error,
-        >,
-    > + Send + 'static {
-        self.core.call_owned(request)
-    }
-    /// InitiateTransfer: Initiates a two-step transfer to the specified destination.
-    ///
-    /// See [`initiate_transfer`].
-    pub fn initiate_transfer(
-        &self,
-        request: initiate_transfer::Request,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            initiate_transfer::Output,
-            initiate_transfer::Error,
-        >,
-    > + Send + 'static {
-        self.core.call_owned(request)
-    }
-    /// Not Ready: Sets the current user to the NotReady state.
-    ///
-    /// See [`not_ready`].
-    pub fn not_ready(
-        &self,
-        request: not_ready::Request,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<not_ready::Output, not_ready::Error>,
-    > + Send + 'static {
-        self.core.call_owned(request)
-    }
-    /// Ready: Sets the current user to the Ready state.
-    ///
-    /// See [`ready`].
-    pub fn ready(
-        &self,
-        request: ready::Request,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<ready::Output, ready::Error>,
-    > + Send + 'static {
-        self.core.call_owned(request)
-    }
-    /// RemoveParticipantFromConference: Removes the specified participant from the conference call.
-    ///
-    /// See [`remove_participant_from_conference`].
-    pub fn remove_participant_from_conference(
-        &self,
-        request: remove_participant_from_conference::Request,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            remove_participant_from_conference::Output,
-            remove_participant_from_conference::Error,
-        >,
-    > + Send + 'static {
-        self.core.call_owned(request)
-    }
-    /// SingleStepTransfer: Performs a single-step transfer to the specified destination.
-    ///
-    /// See [`single_step_transfer`].
-    pub fn single_step_transfer(
-        &self,
-        request: single_step_transfer::Request,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            single_step_transfer::Output,
-            single_step_transfer::Error,
-        >,
-    > + Send + 'static {
-        self.core.call_owned(request)
-    }
-    /// StartCallRecording: Starts call recording.
-    ///
-    /// See [`start_call_recording`].
-    pub fn start_call_recording(
-        &self,
-        request: start_call_recording::Request,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            start_call_recording::Output,
-            start_call_recording::Error,
-        >,
-    > + Send + 'static {
-        self.core.call_owned(request)
-    }
-    /// StartContactCenterSession: Initializes a session for the user with the provided parameters.
-    ///
-    /// See [`start_contact_center_session`].
-    pub fn start_contact_center_session(
-        &self,
-        request: start_contact_center_session::Request,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            start_contact_center_session::Output,
-            start_contact_center_session::Error,
-        >,
-    > + Send + 'static {
-        self.core.call_owned(request)
-    }
-}
 #[rustfmt::skip]
 /// `FromJson` of every endpoint's `Request`, keyed by wire names.
 #[cfg(feature = "testing")]

@@ -890,9 +890,7 @@ impl ServiceCode {
 #[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ResponseEnvelope {
-    /// Description.
-    ///
-    /// Wire name: `message`.
+    /// Description. Wire name: `message`.
     pub message: ::std::option::Option<::std::string::String>,
     /// Error code. The options are as follows: 0: success Other values: failure
     ///
@@ -1259,17 +1257,11 @@ pub mod events {
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct AgentMediaEventStopRecordDone {
-        /// recording start time.
-        ///
-        /// Format: `int64`. Example: `1566867437000`. Wire name: `beginTime`.
+        /// recording start time. Format: `int64`. Example: `1566867437000`. Wire name: `beginTime`.
         pub begin_time: ::std::option::Option<i64>,
-        /// recording end time.
-        ///
-        /// Format: `int64`. Example: `1566867472000`. Wire name: `endTime`.
+        /// recording end time. Format: `int64`. Example: `1566867472000`. Wire name: `endTime`.
         pub end_time: ::std::option::Option<i64>,
-        /// recording task ID in the platform.
-        ///
-        /// Example: `5451`. Wire name: `taskId`.
+        /// recording task ID in the platform. Example: `5451`. Wire name: `taskId`.
         pub task_id: ::std::option::Option<i64>,
         /// media type. The options are 1 (audio) and 2 (video).
         ///
@@ -1285,9 +1277,7 @@ pub mod events {
         pub record_format: ::std::option::Option<
             AgentMediaEventStopRecordDoneRecordFormat,
         >,
-        /// List of key names; appears in the example, not described.
-        ///
-        /// Wire name: `jsonKey`.
+        /// List of key names; appears in the example, not described. Wire name: `jsonKey`.
         pub json_key: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     }
     ::switchboard_runtime::wire_object!(
@@ -1363,11 +1353,7 @@ pub mod events {
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct AgentConfSelfLeaveResult {
-        /// confId表示会议ID。
-        ///
-        /// conference ID.
-        ///
-        /// Example: `1030400`. Wire name: `confId`.
+        /// confId表示会议ID。 conference ID. Example: `1030400`. Wire name: `confId`.
         pub conf_id: ::std::option::Option<i64>,
     }
     ::switchboard_runtime::wire_object!(
@@ -1570,13 +1556,9 @@ pub mod events {
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct AgentConfParticipantChanged {
-        /// change result. The value 0 indicates success and other values indicates failure.
-        ///
-        /// Wire name: `result`.
+        /// change result. The value 0 indicates success and other values indicates failure. Wire name: `result`.
         pub result: ::std::option::Option<i64>,
-        /// change type.
-        ///
-        /// Wire name: `changeType`.
+        /// change type. Wire name: `changeType`.
         pub change_type: ::std::option::Option<AgentConfParticipantChangedChangeType>,
         /// change reason. If ChangeType is set to 1, this parameter is valid. If ChangeType is set to other values, this parameter is invalid (the page's example carries 255 with changeType 3).
         ///
@@ -1584,27 +1566,17 @@ pub mod events {
         pub change_reason: ::std::option::Option<
             AgentConfParticipantChangedChangeReason,
         >,
-        /// conference ID.
-        ///
-        /// Example: `1031168`. Wire name: `confId`.
+        /// conference ID. Example: `1031168`. Wire name: `confId`.
         pub conf_id: ::std::option::Option<i64>,
-        /// participant ID.
-        ///
-        /// Example: `154`. Wire name: `participant`.
+        /// participant ID. Example: `154`. Wire name: `participant`.
         pub participant: ::std::option::Option<::std::string::String>,
-        /// participant type.
-        ///
-        /// Wire name: `participantType`.
+        /// participant type. Wire name: `participantType`.
         pub participant_type: ::std::option::Option<
             AgentConfParticipantChangedParticipantType,
         >,
-        /// user-defined device call type.
-        ///
-        /// Wire name: `deviceCallType`.
+        /// user-defined device call type. Wire name: `deviceCallType`.
         pub device_call_type: ::std::option::Option<i64>,
-        /// user-defined device type.
-        ///
-        /// Wire name: `deviceType`.
+        /// user-defined device type. Wire name: `deviceType`.
         pub device_type: ::std::option::Option<i64>,
     }
     ::switchboard_runtime::wire_object!(
@@ -1620,11 +1592,7 @@ pub mod events {
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct AgentConfRinging {
-        /// confId表示会议ID。
-        ///
-        /// conference ID.
-        ///
-        /// Example: `1031168`. Wire name: `confId`.
+        /// confId表示会议ID。 conference ID. Example: `1031168`. Wire name: `confId`.
         pub conf_id: ::std::option::Option<i64>,
     }
     ::switchboard_runtime::wire_object!(
@@ -1636,11 +1604,7 @@ pub mod events {
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct AgentConfSelfJoinResult {
-        /// confId表示会议ID。
-        ///
-        /// conference ID.
-        ///
-        /// Example: `1030400`. Wire name: `confId`.
+        /// confId表示会议ID。 conference ID. Example: `1030400`. Wire name: `confId`.
         pub conf_id: ::std::option::Option<i64>,
     }
     ::switchboard_runtime::wire_object!(
@@ -1652,11 +1616,7 @@ pub mod events {
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct AgentConfRequestSuccess {
-        /// confId表示会议ID。
-        ///
-        /// conference ID.
-        ///
-        /// Example: `1030400`. Wire name: `confId`.
+        /// confId表示会议ID。 conference ID. Example: `1030400`. Wire name: `confId`.
         pub conf_id: ::std::option::Option<i64>,
     }
     ::switchboard_runtime::wire_object!(
@@ -1668,11 +1628,7 @@ pub mod events {
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct AgentConfPresidentChanged {
-        /// confId表示会议ID。
-        ///
-        /// conference ID.
-        ///
-        /// Example: `1031168`. Wire name: `confId`.
+        /// confId表示会议ID。 conference ID. Example: `1031168`. Wire name: `confId`.
         pub conf_id: ::std::option::Option<i64>,
     }
     ::switchboard_runtime::wire_object!(
@@ -1684,9 +1640,7 @@ pub mod events {
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct AgentConfTimeout {
-        /// conference ID.
-        ///
-        /// Example: `1030656`. Wire name: `confId`.
+        /// conference ID. Example: `1030656`. Wire name: `confId`.
         pub conf_id: ::std::option::Option<i64>,
     }
     ::switchboard_runtime::wire_object!(
@@ -1698,11 +1652,7 @@ pub mod events {
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct AgentConfRequestFailed {
-        /// cause表示失败原因码。
-        ///
-        /// failure cause code.
-        ///
-        /// Example: `21234`. Wire name: `cause`.
+        /// cause表示失败原因码。 failure cause code. Example: `21234`. Wire name: `cause`.
         pub cause: ::std::option::Option<i64>,
     }
     ::switchboard_runtime::wire_object!(
@@ -1908,27 +1858,13 @@ pub mod events {
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct AgentEventTalking {
-        /// 被叫号码。
-        ///
-        /// called number.
-        ///
-        /// Example: `70092`. Wire name: `called`.
+        /// 被叫号码。 called number. Example: `70092`. Wire name: `called`.
         pub called: ::std::option::Option<::std::string::String>,
-        /// 主叫号码。
-        ///
-        /// calling number.
-        ///
-        /// Example: `10086`. Wire name: `caller`.
+        /// 主叫号码。 calling number. Example: `10086`. Wire name: `caller`.
         pub caller: ::std::option::Option<::std::string::String>,
-        /// 呼叫标示。
-        ///
-        /// call ID.
-        ///
-        /// Example: `1456401416-3`. Wire name: `callid`.
+        /// 呼叫标示。 call ID. Example: `1456401416-3`. Wire name: `callid`.
         pub call_id: ::std::option::Option<::std::string::String>,
-        /// 呼叫媒体类型,协助呼叫(assistant)和主呼叫(main)。
-        ///
-        /// assistant call (assistant) or main call (main).
+        /// 呼叫媒体类型,协助呼叫(assistant)和主呼叫(main)。 assistant call (assistant) or main call (main).
         ///
         /// Example: `main`. Wire name: `type`.
         pub r#type: ::std::option::Option<AgentEventTalkingType>,
@@ -1938,9 +1874,7 @@ pub mod events {
         ///
         /// Example: `7`. Wire name: `feature`.
         pub feature: ::std::option::Option<::std::string::String>,
-        /// 媒体能力,1表示语音,3表示音视频,5表示文字,6表示H5视频。
-        ///
-        /// media ability: 1 voice, 3 audio and video, 5 text, 6 H5 video.
+        /// 媒体能力,1表示语音,3表示音视频,5表示文字,6表示H5视频。 media ability: 1 voice, 3 audio and video, 5 text, 6 H5 video.
         ///
         /// Example: `1`. Wire name: `mediaAbility`.
         pub media_ability: ::std::option::Option<AgentEventTalkingMediaAbility>,
@@ -1956,17 +1890,9 @@ pub mod events {
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct AgentEventCustomerRelease {
-        /// 呼叫的CallID。
-        ///
-        /// call ID.
-        ///
-        /// Example: `1456404171-43`. Wire name: `callid`.
+        /// 呼叫的CallID。 call ID. Example: `1456404171-43`. Wire name: `callid`.
         pub call_id: ::std::option::Option<::std::string::String>,
-        /// 用户号码。
-        ///
-        /// customer number.
-        ///
-        /// Example: `70093`. Wire name: `number`.
+        /// 用户号码。 customer number. Example: `70093`. Wire name: `number`.
         pub number: ::std::option::Option<::std::string::String>,
     }
     ::switchboard_runtime::wire_object!(
@@ -2030,18 +1956,13 @@ pub mod testing {
 ///
 /// Source: <https://support.huaweicloud.com/intl/en-us/api-cec/cec_07_1284.html>
 pub mod answer_agent_conference {
-    use ::switchboard_runtime::bytes::Bytes;
-    use ::switchboard_runtime::error::BuildError;
     #[allow(unused_imports)]
-    use ::switchboard_runtime::wire::ToJson as _;
-    /// The endpoint's id.
-    pub const ID: &str = "answer_agent_conference";
-    /// HTTP method.
-    pub const METHOD: &str = "POST";
-    /// Path template under the base URL.
-    pub const PATH: &str = "/resource/agentconf/{agentid}/answeragentconf";
-    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
-    pub const IDEMPOTENT: bool = false;
+    use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response, endpoint { id :
+        "answer_agent_conference", method : "POST", path :
+        "/resource/agentconf/{agentid}/answeragentconf", idempotent : false, }
+    );
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
@@ -2056,11 +1977,6 @@ pub mod answer_agent_conference {
         pub agent_id: String,
     }
     impl Request {
-        /// A builder; `build` checks required values and documented constraints.
-        #[inline]
-        pub fn builder() -> RequestBuilder {
-            RequestBuilder::default()
-        }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
@@ -2075,42 +1991,6 @@ pub mod answer_agent_conference {
             }
             Ok(())
         }
-    }
-    /// Builds a [`Request`].
-    #[derive(Clone, Debug, Default)]
-    pub struct RequestBuilder {
-        agent_id: Option<String>,
-    }
-    impl RequestBuilder {
-        /// Agent ID. The value ranges from 101 to 59999.
-        ///
-        /// Required: `build` fails without it. Range: 101 to 59999.
-        pub fn agent_id(mut self, value: impl Into<String>) -> Self {
-            self.agent_id = Some(value.into());
-            self
-        }
-        /// The request, once every required value is set and every constraint holds.
-        #[inline]
-        pub fn build(self) -> Result<Request, BuildError> {
-            let request = Request {
-                agent_id: BuildError::require(self.agent_id, "agentid")?,
-            };
-            request.validate()?;
-            Ok(request)
-        }
-        /// Builds the request and calls it with `client` in one step (a build error is
-        /// the call's `Error::Build`); the future owns a clone of the client.
-        #[inline]
-        pub fn send(
-            self,
-            client: &super::Client,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<Output, Error>,
-        > + Send + 'static {
-            client.core.call_built(self.build())
-        }
-    }
-    impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
         /// Sans-IO: usable without any async runtime.
         #[inline]
@@ -2131,10 +2011,11 @@ pub mod answer_agent_conference {
             parts.finish()
         }
     }
-    ::switchboard_runtime::operation!(
-        Request => Output, Error, parse_response,
-        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
-        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
+    ::switchboard_runtime::request_builder!(
+        RequestBuilder => Request { #[doc =
+        " Agent ID. The value ranges from 101 to 59999."] #[doc = " "] #[doc =
+        " Required: `build` fails without it. Range: 101 to 59999."] agent_id : String =
+        required("agentid") }
     );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
@@ -2171,24 +2052,8 @@ pub mod answer_agent_conference {
         pub envelope: Option<super::ResponseEnvelope>,
     }
     ::switchboard_runtime::wire_object!(Output { skip envelope = "" });
-    /// Why a call of this endpoint failed: one variant per documented code, then the
-    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
-    #[derive(Debug)]
-    #[non_exhaustive]
-    pub enum Error {
-        /// A service-wide documented code that the endpoint's page does not list.
-        Service(::switchboard_runtime::response::ApiError),
-        /// A code or HTTP status the documentation does not list; the raw response is kept.
-        Undocumented(::switchboard_runtime::response::ApiError),
-        /// The response body could not be decoded; the raw response is kept.
-        Decode(::switchboard_runtime::response::DecodeError),
-        /// The request broke a documented constraint and was not sent.
-        Build(BuildError),
-        /// The request could not be sent (transport or credentials).
-        Send(::switchboard_runtime::auth::SendError),
-    }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, {}
+        enum Error, ID, ERRORS, super::ERRORS, super::ServiceCode, {}
     );
 }
 #[rustfmt::skip]
@@ -2220,18 +2085,12 @@ pub mod answer_agent_conference {
 ///
 /// Source: <https://support.huaweicloud.com/api-ccfs-cec/cec_07_1234.html>
 pub mod answer_call {
-    use ::switchboard_runtime::bytes::Bytes;
-    use ::switchboard_runtime::error::BuildError;
     #[allow(unused_imports)]
-    use ::switchboard_runtime::wire::ToJson as _;
-    /// The endpoint's id.
-    pub const ID: &str = "answer_call";
-    /// HTTP method.
-    pub const METHOD: &str = "PUT";
-    /// Path template under the base URL.
-    pub const PATH: &str = "/resource/voicecall/{agentid}/answer";
-    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
-    pub const IDEMPOTENT: bool = false;
+    use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response, endpoint { id : "answer_call", method :
+        "PUT", path : "/resource/voicecall/{agentid}/answer", idempotent : false, }
+    );
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &["AgentEvent_Talking"];
     /// The error codes documented for this endpoint.
@@ -2278,11 +2137,6 @@ pub mod answer_call {
         pub call_id: Option<String>,
     }
     impl Request {
-        /// A builder; `build` checks required values and documented constraints.
-        #[inline]
-        pub fn builder() -> RequestBuilder {
-            RequestBuilder::default()
-        }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
@@ -2297,51 +2151,6 @@ pub mod answer_call {
             }
             Ok(())
         }
-    }
-    /// Builds a [`Request`].
-    #[derive(Clone, Debug, Default)]
-    pub struct RequestBuilder {
-        agent_id: Option<String>,
-        call_id: Option<String>,
-    }
-    impl RequestBuilder {
-        /// Agent ID. The value ranges from 101 to 59999.
-        ///
-        /// Required: `build` fails without it. Range: 101 to 59999.
-        pub fn agent_id(mut self, value: impl Into<String>) -> Self {
-            self.agent_id = Some(value.into());
-            self
-        }
-        /// Call ID. During a multimedia call, multiple call IDs exist. The call ID must be carried in the call response.
-        ///
-        /// Optional.
-        pub fn call_id(mut self, value: impl Into<String>) -> Self {
-            self.call_id = Some(value.into());
-            self
-        }
-        /// The request, once every required value is set and every constraint holds.
-        #[inline]
-        pub fn build(self) -> Result<Request, BuildError> {
-            let request = Request {
-                agent_id: BuildError::require(self.agent_id, "agentid")?,
-                call_id: self.call_id,
-            };
-            request.validate()?;
-            Ok(request)
-        }
-        /// Builds the request and calls it with `client` in one step (a build error is
-        /// the call's `Error::Build`); the future owns a clone of the client.
-        #[inline]
-        pub fn send(
-            self,
-            client: &super::Client,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<Output, Error>,
-        > + Send + 'static {
-            client.core.call_built(self.build())
-        }
-    }
-    impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
         /// Sans-IO: usable without any async runtime.
         #[inline]
@@ -2365,10 +2174,13 @@ pub mod answer_call {
             parts.finish()
         }
     }
-    ::switchboard_runtime::operation!(
-        Request => Output, Error, parse_response,
-        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
-        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
+    ::switchboard_runtime::request_builder!(
+        RequestBuilder => Request { #[doc =
+        " Agent ID. The value ranges from 101 to 59999."] #[doc = " "] #[doc =
+        " Required: `build` fails without it. Range: 101 to 59999."] agent_id : String =
+        required("agentid"), #[doc =
+        " Call ID. During a multimedia call, multiple call IDs exist. The call ID must be carried in the call response."]
+        #[doc = " "] #[doc = " Optional."] call_id : String = optional }
     );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
@@ -2405,39 +2217,16 @@ pub mod answer_call {
         pub envelope: Option<super::ResponseEnvelope>,
     }
     ::switchboard_runtime::wire_object!(Output { skip envelope = "" });
-    /// Why a call of this endpoint failed: one variant per documented code, then the
-    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
-    #[derive(Debug)]
-    #[non_exhaustive]
-    pub enum Error {
-        /// `100-006`
-        ///
-        /// The agent has not signed in (also returned on a GUID mismatch).
-        #[doc(alias = "100-006")]
-        NotSignedIn(::switchboard_runtime::response::ApiError),
-        /// `100-007`
-        ///
-        /// Exception during the agent operation (WAS resource or internal error).
-        #[doc(alias = "100-007")]
-        AgentOperationException(::switchboard_runtime::response::ApiError),
-        /// `200-002`
-        ///
-        /// Listed on this page without a meaning; no page retrieved defines 200-002 (UNCONFIRMED).
-        E200_002(::switchboard_runtime::response::ApiError),
-        /// A service-wide documented code that the endpoint's page does not list.
-        Service(::switchboard_runtime::response::ApiError),
-        /// A code or HTTP status the documentation does not list; the raw response is kept.
-        Undocumented(::switchboard_runtime::response::ApiError),
-        /// The response body could not be decoded; the raw response is kept.
-        Decode(::switchboard_runtime::response::DecodeError),
-        /// The request broke a documented constraint and was not sent.
-        Build(BuildError),
-        /// The request could not be sent (transport or credentials).
-        Send(::switchboard_runtime::auth::SendError),
-    }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { "100-006" => NotSignedIn,
-        "100-007" => AgentOperationException, "200-002" => E200_002 }
+        enum Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { #[doc =
+        " `100-006`"] #[doc = " "] #[doc =
+        " The agent has not signed in (also returned on a GUID mismatch)."] #[doc(alias =
+        "100-006")] "100-006" => NotSignedIn, #[doc = " `100-007`"] #[doc = " "] #[doc =
+        " Exception during the agent operation (WAS resource or internal error)."]
+        #[doc(alias = "100-007")] "100-007" => AgentOperationException, #[doc =
+        " `200-002`"] #[doc = " "] #[doc =
+        " Listed on this page without a meaning; no page retrieved defines 200-002 (UNCONFIRMED)."]
+        "200-002" => E200_002 }
     );
 }
 #[rustfmt::skip]
@@ -2473,18 +2262,13 @@ pub mod answer_call {
 ///
 /// Source: <https://support.huaweicloud.com/api-ccfs-cec/cec_07_1292.html>
 pub mod batch_add_participants {
-    use ::switchboard_runtime::bytes::Bytes;
-    use ::switchboard_runtime::error::BuildError;
     #[allow(unused_imports)]
-    use ::switchboard_runtime::wire::ToJson as _;
-    /// The endpoint's id.
-    pub const ID: &str = "batch_add_participants";
-    /// HTTP method.
-    pub const METHOD: &str = "POST";
-    /// Path template under the base URL.
-    pub const PATH: &str = "/resource/agentconf/{agentid}/batchaddparticipant";
-    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
-    pub const IDEMPOTENT: bool = false;
+    use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response, endpoint { id :
+        "batch_add_participants", method : "POST", path :
+        "/resource/agentconf/{agentid}/batchaddparticipant", idempotent : false, }
+    );
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
@@ -2509,9 +2293,7 @@ pub mod batch_add_participants {
         ///
         /// Default: `false`. Wire name: `beepTone`.
         pub beep_tone: Option<bool>,
-        /// 放音模式。2:播放指定文件音。默认值为2。
-        ///
-        /// Voice playback mode. 2: play the specified voice file. Default 2.
+        /// 放音模式。2:播放指定文件音。默认值为2。 Voice playback mode. 2: play the specified voice file. Default 2.
         ///
         /// Default: `2`. Wire name: `playMode`.
         pub play_mode: Option<BatchAddParticipantsPlayMode>,
@@ -2529,11 +2311,6 @@ pub mod batch_add_participants {
         pub caller: Option<String>,
     }
     impl Request {
-        /// A builder; `build` checks required values and documented constraints.
-        #[inline]
-        pub fn builder() -> RequestBuilder {
-            RequestBuilder::default()
-        }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
@@ -2575,103 +2352,6 @@ pub mod batch_add_participants {
             }
             Ok(())
         }
-    }
-    /// Builds a [`Request`].
-    #[derive(Clone, Debug, Default)]
-    pub struct RequestBuilder {
-        agent_id: Option<String>,
-        addresses: Option<Vec<BatchAddParticipantsRequestAddressesItem>>,
-        beep_tone: Option<bool>,
-        play_mode: Option<BatchAddParticipantsPlayMode>,
-        voice_path: Option<String>,
-        caller: Option<String>,
-    }
-    impl RequestBuilder {
-        /// Agent ID. The value ranges from 101 to 59999.
-        ///
-        /// Required: `build` fails without it. Range: 101 to 59999.
-        pub fn agent_id(mut self, value: impl Into<String>) -> Self {
-            self.agent_id = Some(value.into());
-            self
-        }
-        /// 批量邀请的与会者信息。数组最大长度为120。该对象的参数说明请参考表4
-        ///
-        /// The participants to invite; at most 120 entries (object described in table 4).
-        ///
-        /// Required: `build` fails without it. Length: at most 120.
-        pub fn addresses(
-            mut self,
-            value: impl Into<Vec<BatchAddParticipantsRequestAddressesItem>>,
-        ) -> Self {
-            self.addresses = Some(value.into());
-            self
-        }
-        /// 有用户加入会议时是否对该用户播放欢迎语。默认值为false。
-        ///
-        /// Whether a welcome message is played to a user who joins the conference. Default false.
-        ///
-        /// Optional.
-        pub fn beep_tone(mut self, value: impl Into<bool>) -> Self {
-            self.beep_tone = Some(value.into());
-            self
-        }
-        /// 放音模式。2:播放指定文件音。默认值为2。
-        ///
-        /// Voice playback mode. 2: play the specified voice file. Default 2.
-        ///
-        /// Optional.
-        pub fn play_mode(
-            mut self,
-            value: impl Into<BatchAddParticipantsPlayMode>,
-        ) -> Self {
-            self.play_mode = Some(value.into());
-            self
-        }
-        /// 文件绝对路径名。文件格式为: 盘符/conf/vdn编号/放音文件名,例如: y:/conf/120/1136287.V3 当“BeepTone”设置为“true”时,此参数必须设置并且playMode需要为2;当“BeepTone”设置为“false”时,此参数设置无效。最大长度为127个字符。
-        ///
-        /// Absolute path of the voice file, e.g. y:/conf/120/1136287.V3. Required (with playMode 2) when beepTone is true; ignored when beepTone is false. At most 127 characters.
-        ///
-        /// Optional. Length: at most 127.
-        pub fn voice_path(mut self, value: impl Into<String>) -> Self {
-            self.voice_path = Some(value.into());
-            self
-        }
-        /// 主叫号码。在VDN有号码限制的情况,需要号码在限制范围内。最大长度为24个字符。
-        ///
-        /// Calling number; when the VDN restricts numbers it must be within the restriction. At most 24 characters.
-        ///
-        /// Optional. Length: at most 24.
-        pub fn caller(mut self, value: impl Into<String>) -> Self {
-            self.caller = Some(value.into());
-            self
-        }
-        /// The request, once every required value is set and every constraint holds.
-        #[inline]
-        pub fn build(self) -> Result<Request, BuildError> {
-            let request = Request {
-                agent_id: BuildError::require(self.agent_id, "agentid")?,
-                addresses: BuildError::require(self.addresses, "addresses")?,
-                beep_tone: self.beep_tone,
-                play_mode: self.play_mode,
-                voice_path: self.voice_path,
-                caller: self.caller,
-            };
-            request.validate()?;
-            Ok(request)
-        }
-        /// Builds the request and calls it with `client` in one step (a build error is
-        /// the call's `Error::Build`); the future owns a clone of the client.
-        #[inline]
-        pub fn send(
-            self,
-            client: &super::Client,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<Output, Error>,
-        > + Send + 'static {
-            client.core.call_built(self.build())
-        }
-    }
-    impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
         /// Sans-IO: usable without any async runtime.
         #[inline]
@@ -2706,10 +2386,33 @@ pub mod batch_add_participants {
             parts.finish()
         }
     }
-    ::switchboard_runtime::operation!(
-        Request => Output, Error, parse_response,
-        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
-        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
+    ::switchboard_runtime::request_builder!(
+        RequestBuilder => Request { #[doc =
+        " Agent ID. The value ranges from 101 to 59999."] #[doc = " "] #[doc =
+        " Required: `build` fails without it. Range: 101 to 59999."] agent_id : String =
+        required("agentid"), #[doc =
+        " 批量邀请的与会者信息。数组最大长度为120。该对象的参数说明请参考表4"]
+        #[doc = " "] #[doc =
+        " The participants to invite; at most 120 entries (object described in table 4)."]
+        #[doc = " "] #[doc = " Required: `build` fails without it. Length: at most 120."]
+        addresses : Vec < BatchAddParticipantsRequestAddressesItem > =
+        required("addresses"), #[doc =
+        " 有用户加入会议时是否对该用户播放欢迎语。默认值为false。"]
+        #[doc = " "] #[doc =
+        " Whether a welcome message is played to a user who joins the conference. Default false."]
+        #[doc = " "] #[doc = " Optional."] beep_tone : bool = optional, #[doc =
+        " 放音模式。2:播放指定文件音。默认值为2。 Voice playback mode. 2: play the specified voice file. Default 2. Optional."]
+        play_mode : BatchAddParticipantsPlayMode = optional, #[doc =
+        " 文件绝对路径名。文件格式为: 盘符/conf/vdn编号/放音文件名,例如: y:/conf/120/1136287.V3 当“BeepTone”设置为“true”时,此参数必须设置并且playMode需要为2;当“BeepTone”设置为“false”时,此参数设置无效。最大长度为127个字符。"]
+        #[doc = " "] #[doc =
+        " Absolute path of the voice file, e.g. y:/conf/120/1136287.V3. Required (with playMode 2) when beepTone is true; ignored when beepTone is false. At most 127 characters."]
+        #[doc = " "] #[doc = " Optional. Length: at most 127."] voice_path : String =
+        optional, #[doc =
+        " 主叫号码。在VDN有号码限制的情况,需要号码在限制范围内。最大长度为24个字符。"]
+        #[doc = " "] #[doc =
+        " Calling number; when the VDN restricts numbers it must be within the restriction. At most 24 characters."]
+        #[doc = " "] #[doc = " Optional. Length: at most 24."] caller : String = optional
+        }
     );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
@@ -2746,24 +2449,8 @@ pub mod batch_add_participants {
         pub envelope: Option<super::ResponseEnvelope>,
     }
     ::switchboard_runtime::wire_object!(Output { skip envelope = "" });
-    /// Why a call of this endpoint failed: one variant per documented code, then the
-    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
-    #[derive(Debug)]
-    #[non_exhaustive]
-    pub enum Error {
-        /// A service-wide documented code that the endpoint's page does not list.
-        Service(::switchboard_runtime::response::ApiError),
-        /// A code or HTTP status the documentation does not list; the raw response is kept.
-        Undocumented(::switchboard_runtime::response::ApiError),
-        /// The response body could not be decoded; the raw response is kept.
-        Decode(::switchboard_runtime::response::DecodeError),
-        /// The request broke a documented constraint and was not sent.
-        Build(BuildError),
-        /// The request could not be sent (transport or credentials).
-        Send(::switchboard_runtime::auth::SendError),
-    }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, {}
+        enum Error, ID, ERRORS, super::ERRORS, super::ServiceCode, {}
     );
     /// Documented values; others are kept as received.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -2837,9 +2524,7 @@ pub mod batch_add_participants {
         ///
         /// Example: `9`. Wire name: `addressType`.
         pub address_type: BatchAddParticipantsRequestAddressesItemAddressType,
-        /// 地址标识。最大长度为24个字符。
-        ///
-        /// Address (phone number or agent ID). At most 24 characters.
+        /// 地址标识。最大长度为24个字符。 Address (phone number or agent ID). At most 24 characters.
         ///
         /// Length: at most 24. Example: `2002`. Wire name: `address`.
         pub address: String,
@@ -2938,18 +2623,13 @@ pub mod batch_add_participants {
 ///
 /// Source: <https://support.huaweicloud.com/api-ccfs-cec/cec_07_1293.html>
 pub mod batch_remove_participants {
-    use ::switchboard_runtime::bytes::Bytes;
-    use ::switchboard_runtime::error::BuildError;
     #[allow(unused_imports)]
-    use ::switchboard_runtime::wire::ToJson as _;
-    /// The endpoint's id.
-    pub const ID: &str = "batch_remove_participants";
-    /// HTTP method.
-    pub const METHOD: &str = "POST";
-    /// Path template under the base URL.
-    pub const PATH: &str = "/resource/agentconf/{agentid}/batchremoveparticipant";
-    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
-    pub const IDEMPOTENT: bool = false;
+    use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response, endpoint { id :
+        "batch_remove_participants", method : "POST", path :
+        "/resource/agentconf/{agentid}/batchremoveparticipant", idempotent : false, }
+    );
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
@@ -2970,11 +2650,6 @@ pub mod batch_remove_participants {
         pub addresses: Vec<BatchRemoveParticipantsRequestAddressesItem>,
     }
     impl Request {
-        /// A builder; `build` checks required values and documented constraints.
-        #[inline]
-        pub fn builder() -> RequestBuilder {
-            RequestBuilder::default()
-        }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
@@ -2998,56 +2673,6 @@ pub mod batch_remove_participants {
             }
             Ok(())
         }
-    }
-    /// Builds a [`Request`].
-    #[derive(Clone, Debug, Default)]
-    pub struct RequestBuilder {
-        agent_id: Option<String>,
-        addresses: Option<Vec<BatchRemoveParticipantsRequestAddressesItem>>,
-    }
-    impl RequestBuilder {
-        /// Agent ID. The value ranges from 101 to 59999.
-        ///
-        /// Required: `build` fails without it. Range: 101 to 59999.
-        pub fn agent_id(mut self, value: impl Into<String>) -> Self {
-            self.agent_id = Some(value.into());
-            self
-        }
-        /// 批量删除的与会者信息。数组最大长度为30。该对象的参数说明请参考表4
-        ///
-        /// The participants to delete; at most 30 entries (AgentConfAddressExParam objects, table 4).
-        ///
-        /// Required: `build` fails without it. Length: at most 30.
-        pub fn addresses(
-            mut self,
-            value: impl Into<Vec<BatchRemoveParticipantsRequestAddressesItem>>,
-        ) -> Self {
-            self.addresses = Some(value.into());
-            self
-        }
-        /// The request, once every required value is set and every constraint holds.
-        #[inline]
-        pub fn build(self) -> Result<Request, BuildError> {
-            let request = Request {
-                agent_id: BuildError::require(self.agent_id, "agentid")?,
-                addresses: BuildError::require(self.addresses, "addresses")?,
-            };
-            request.validate()?;
-            Ok(request)
-        }
-        /// Builds the request and calls it with `client` in one step (a build error is
-        /// the call's `Error::Build`); the future owns a clone of the client.
-        #[inline]
-        pub fn send(
-            self,
-            client: &super::Client,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<Output, Error>,
-        > + Send + 'static {
-            client.core.call_built(self.build())
-        }
-    }
-    impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
         /// Sans-IO: usable without any async runtime.
         #[inline]
@@ -3070,10 +2695,17 @@ pub mod batch_remove_participants {
             parts.finish()
         }
     }
-    ::switchboard_runtime::operation!(
-        Request => Output, Error, parse_response,
-        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
-        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
+    ::switchboard_runtime::request_builder!(
+        RequestBuilder => Request { #[doc =
+        " Agent ID. The value ranges from 101 to 59999."] #[doc = " "] #[doc =
+        " Required: `build` fails without it. Range: 101 to 59999."] agent_id : String =
+        required("agentid"), #[doc =
+        " 批量删除的与会者信息。数组最大长度为30。该对象的参数说明请参考表4"]
+        #[doc = " "] #[doc =
+        " The participants to delete; at most 30 entries (AgentConfAddressExParam objects, table 4)."]
+        #[doc = " "] #[doc = " Required: `build` fails without it. Length: at most 30."]
+        addresses : Vec < BatchRemoveParticipantsRequestAddressesItem > =
+        required("addresses") }
     );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
@@ -3121,24 +2753,8 @@ pub mod batch_remove_participants {
         Output { optional no_exist_participants = "noExistParticipants", skip envelope =
         "" }
     );
-    /// Why a call of this endpoint failed: one variant per documented code, then the
-    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
-    #[derive(Debug)]
-    #[non_exhaustive]
-    pub enum Error {
-        /// A service-wide documented code that the endpoint's page does not list.
-        Service(::switchboard_runtime::response::ApiError),
-        /// A code or HTTP status the documentation does not list; the raw response is kept.
-        Undocumented(::switchboard_runtime::response::ApiError),
-        /// The response body could not be decoded; the raw response is kept.
-        Decode(::switchboard_runtime::response::DecodeError),
-        /// The request broke a documented constraint and was not sent.
-        Build(BuildError),
-        /// The request could not be sent (transport or credentials).
-        Send(::switchboard_runtime::auth::SendError),
-    }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, {}
+        enum Error, ID, ERRORS, super::ERRORS, super::ServiceCode, {}
     );
     /// Documented values; others are kept as received.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -3212,9 +2828,7 @@ pub mod batch_remove_participants {
         ///
         /// Example: `9`. Wire name: `addressType`.
         pub address_type: BatchRemoveParticipantsRequestAddressesItemAddressType,
-        /// 地址标识。最大长度为24个字符。
-        ///
-        /// Address (phone number or agent ID). At most 24 characters.
+        /// 地址标识。最大长度为24个字符。 Address (phone number or agent ID). At most 24 characters.
         ///
         /// Length: at most 24. Example: `2002`. Wire name: `address`.
         pub address: String,
@@ -3274,18 +2888,13 @@ pub mod batch_remove_participants {
 ///
 /// Source: <https://support.huaweicloud.com/api-ccfs-cec/cec_07_1294.html>
 pub mod change_participant_mode {
-    use ::switchboard_runtime::bytes::Bytes;
-    use ::switchboard_runtime::error::BuildError;
     #[allow(unused_imports)]
-    use ::switchboard_runtime::wire::ToJson as _;
-    /// The endpoint's id.
-    pub const ID: &str = "change_participant_mode";
-    /// HTTP method.
-    pub const METHOD: &str = "POST";
-    /// Path template under the base URL.
-    pub const PATH: &str = "/resource/agentconf/{agentid}/changeparticipantmode";
-    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
-    pub const IDEMPOTENT: bool = false;
+    use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response, endpoint { id :
+        "change_participant_mode", method : "POST", path :
+        "/resource/agentconf/{agentid}/changeparticipantmode", idempotent : false, }
+    );
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &["AgentConf_ParticipantChanged"];
     /// The error codes documented for this endpoint.
@@ -3352,19 +2961,12 @@ pub mod change_participant_mode {
         ///
         /// Example: `9`. Wire name: `addressType`.
         pub address_type: ChangeParticipantModeAddressType,
-        /// 地址标识,即电话号码或座席工号。最大长度为24字节。
-        ///
-        /// Address, that is, the phone number or agent ID. At most 24 bytes.
+        /// 地址标识,即电话号码或座席工号。最大长度为24字节。 Address, that is, the phone number or agent ID. At most 24 bytes.
         ///
         /// Length: at most 24. Example: `2002`. Wire name: `address`.
         pub address: String,
     }
     impl Request {
-        /// A builder; `build` checks required values and documented constraints.
-        #[inline]
-        pub fn builder() -> RequestBuilder {
-            RequestBuilder::default()
-        }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
@@ -3389,81 +2991,6 @@ pub mod change_participant_mode {
             }
             Ok(())
         }
-    }
-    /// Builds a [`Request`].
-    #[derive(Clone, Debug, Default)]
-    pub struct RequestBuilder {
-        agent_id: Option<String>,
-        attribute: Option<ChangeParticipantModeAttribute>,
-        address_type: Option<ChangeParticipantModeAddressType>,
-        address: Option<String>,
-    }
-    impl RequestBuilder {
-        /// Agent ID. The value ranges from 101 to 59999.
-        ///
-        /// Required: `build` fails without it. Range: 101 to 59999.
-        pub fn agent_id(mut self, value: impl Into<String>) -> Self {
-            self.agent_id = Some(value.into());
-            self
-        }
-        /// 与会者属性。1:只能听,不能说。2:只能说,不能听。3:既能听,也能说。4:不能听,不能说。
-        ///
-        /// Participant attribute. 1: listen only; 2: talk only; 3: listen and talk; 4: neither.
-        ///
-        /// Required: `build` fails without it.
-        pub fn attribute(
-            mut self,
-            value: impl Into<ChangeParticipantModeAttribute>,
-        ) -> Self {
-            self.attribute = Some(value.into());
-            self
-        }
-        /// 地址类型。6:电话号码 9:座席工号
-        ///
-        /// Address type. 6: phone number; 9: agent ID.
-        ///
-        /// Required: `build` fails without it.
-        pub fn address_type(
-            mut self,
-            value: impl Into<ChangeParticipantModeAddressType>,
-        ) -> Self {
-            self.address_type = Some(value.into());
-            self
-        }
-        /// 地址标识,即电话号码或座席工号。最大长度为24字节。
-        ///
-        /// Address, that is, the phone number or agent ID. At most 24 bytes.
-        ///
-        /// Required: `build` fails without it. Length: at most 24.
-        pub fn address(mut self, value: impl Into<String>) -> Self {
-            self.address = Some(value.into());
-            self
-        }
-        /// The request, once every required value is set and every constraint holds.
-        #[inline]
-        pub fn build(self) -> Result<Request, BuildError> {
-            let request = Request {
-                agent_id: BuildError::require(self.agent_id, "agentid")?,
-                attribute: BuildError::require(self.attribute, "attribute")?,
-                address_type: BuildError::require(self.address_type, "addressType")?,
-                address: BuildError::require(self.address, "address")?,
-            };
-            request.validate()?;
-            Ok(request)
-        }
-        /// Builds the request and calls it with `client` in one step (a build error is
-        /// the call's `Error::Build`); the future owns a clone of the client.
-        #[inline]
-        pub fn send(
-            self,
-            client: &super::Client,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<Output, Error>,
-        > + Send + 'static {
-            client.core.call_built(self.build())
-        }
-    }
-    impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
         /// Sans-IO: usable without any async runtime.
         #[inline]
@@ -3488,10 +3015,23 @@ pub mod change_participant_mode {
             parts.finish()
         }
     }
-    ::switchboard_runtime::operation!(
-        Request => Output, Error, parse_response,
-        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
-        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
+    ::switchboard_runtime::request_builder!(
+        RequestBuilder => Request { #[doc =
+        " Agent ID. The value ranges from 101 to 59999."] #[doc = " "] #[doc =
+        " Required: `build` fails without it. Range: 101 to 59999."] agent_id : String =
+        required("agentid"), #[doc =
+        " 与会者属性。1:只能听,不能说。2:只能说,不能听。3:既能听,也能说。4:不能听,不能说。"]
+        #[doc = " "] #[doc =
+        " Participant attribute. 1: listen only; 2: talk only; 3: listen and talk; 4: neither."]
+        #[doc = " "] #[doc = " Required: `build` fails without it."] attribute :
+        ChangeParticipantModeAttribute = required("attribute"), #[doc =
+        " 地址类型。6:电话号码 9:座席工号"] #[doc = " "] #[doc =
+        " Address type. 6: phone number; 9: agent ID."] #[doc = " "] #[doc =
+        " Required: `build` fails without it."] address_type :
+        ChangeParticipantModeAddressType = required("addressType"), #[doc =
+        " 地址标识,即电话号码或座席工号。最大长度为24字节。 Address, that is, the phone number or agent ID. At most 24 bytes."]
+        #[doc = " "] #[doc = " Required: `build` fails without it. Length: at most 24."]
+        address : String = required("address") }
     );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
@@ -3528,51 +3068,20 @@ pub mod change_participant_mode {
         pub envelope: Option<super::ResponseEnvelope>,
     }
     ::switchboard_runtime::wire_object!(Output { skip envelope = "" });
-    /// Why a call of this endpoint failed: one variant per documented code, then the
-    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
-    #[derive(Debug)]
-    #[non_exhaustive]
-    pub enum Error {
-        /// `000-002`
-        ///
-        /// The URL parameter or address is wrong, or an interface parameter is invalid.
-        #[doc(alias = "000-002")]
-        InvalidParameter(::switchboard_runtime::response::ApiError),
-        /// `100-006`
-        ///
-        /// The agent has not signed in (also returned on a GUID mismatch).
-        #[doc(alias = "100-006")]
-        NotSignedIn(::switchboard_runtime::response::ApiError),
-        /// `100-007`
-        ///
-        /// Exception during the agent operation (WAS resource or internal error).
-        #[doc(alias = "100-007")]
-        AgentOperationException(::switchboard_runtime::response::ApiError),
-        /// `101-001`
-        ///
-        /// The agent has no conference.
-        #[doc(alias = "101-001")]
-        NoConference(::switchboard_runtime::response::ApiError),
-        /// `101-002`
-        ///
-        /// The agent is not the chairperson.
-        #[doc(alias = "101-002")]
-        NotChair(::switchboard_runtime::response::ApiError),
-        /// A service-wide documented code that the endpoint's page does not list.
-        Service(::switchboard_runtime::response::ApiError),
-        /// A code or HTTP status the documentation does not list; the raw response is kept.
-        Undocumented(::switchboard_runtime::response::ApiError),
-        /// The response body could not be decoded; the raw response is kept.
-        Decode(::switchboard_runtime::response::DecodeError),
-        /// The request broke a documented constraint and was not sent.
-        Build(BuildError),
-        /// The request could not be sent (transport or credentials).
-        Send(::switchboard_runtime::auth::SendError),
-    }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { "000-002" =>
-        InvalidParameter, "100-006" => NotSignedIn, "100-007" => AgentOperationException,
-        "101-001" => NoConference, "101-002" => NotChair }
+        enum Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { #[doc =
+        " `000-002`"] #[doc = " "] #[doc =
+        " The URL parameter or address is wrong, or an interface parameter is invalid."]
+        #[doc(alias = "000-002")] "000-002" => InvalidParameter, #[doc = " `100-006`"]
+        #[doc = " "] #[doc =
+        " The agent has not signed in (also returned on a GUID mismatch)."] #[doc(alias =
+        "100-006")] "100-006" => NotSignedIn, #[doc = " `100-007`"] #[doc = " "] #[doc =
+        " Exception during the agent operation (WAS resource or internal error)."]
+        #[doc(alias = "100-007")] "100-007" => AgentOperationException, #[doc =
+        " `101-001`"] #[doc = " "] #[doc = " The agent has no conference."] #[doc(alias =
+        "101-001")] "101-001" => NoConference, #[doc = " `101-002`"] #[doc = " "] #[doc =
+        " The agent is not the chairperson."] #[doc(alias = "101-002")] "101-002" =>
+        NotChair }
     );
     /// Documented values; others are kept as received.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -3715,18 +3224,13 @@ pub mod change_participant_mode {
 ///
 /// Source: <https://support.huaweicloud.com/api-ccfs-cec/cec_07_1240.html>
 pub mod connect_held_call {
-    use ::switchboard_runtime::bytes::Bytes;
-    use ::switchboard_runtime::error::BuildError;
     #[allow(unused_imports)]
-    use ::switchboard_runtime::wire::ToJson as _;
-    /// The endpoint's id.
-    pub const ID: &str = "connect_held_call";
-    /// HTTP method.
-    pub const METHOD: &str = "POST";
-    /// Path template under the base URL.
-    pub const PATH: &str = "/resource/voicecall/{agentid}/connecthold/{callid}";
-    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
-    pub const IDEMPOTENT: bool = false;
+    use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response, endpoint { id : "connect_held_call",
+        method : "POST", path : "/resource/voicecall/{agentid}/connecthold/{callid}",
+        idempotent : false, }
+    );
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[
         "AgentEvent_Customer_Release",
@@ -3780,17 +3284,10 @@ pub mod connect_held_call {
         ///
         /// Range: 101 to 59999. Example: `101`. Wire name: `agentid`.
         pub agent_id: String,
-        /// Unique ID of a call. (呼叫唯一标识callid。)
-        ///
-        /// Example: `1456402370-7`. Wire name: `callid`.
+        /// Unique ID of a call. (呼叫唯一标识callid。) Example: `1456402370-7`. Wire name: `callid`.
         pub call_id: String,
     }
     impl Request {
-        /// A builder; `build` checks required values and documented constraints.
-        #[inline]
-        pub fn builder() -> RequestBuilder {
-            RequestBuilder::default()
-        }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
@@ -3805,51 +3302,6 @@ pub mod connect_held_call {
             }
             Ok(())
         }
-    }
-    /// Builds a [`Request`].
-    #[derive(Clone, Debug, Default)]
-    pub struct RequestBuilder {
-        agent_id: Option<String>,
-        call_id: Option<String>,
-    }
-    impl RequestBuilder {
-        /// Agent ID. The value ranges from 101 to 59999.
-        ///
-        /// Required: `build` fails without it. Range: 101 to 59999.
-        pub fn agent_id(mut self, value: impl Into<String>) -> Self {
-            self.agent_id = Some(value.into());
-            self
-        }
-        /// Unique ID of a call. (呼叫唯一标识callid。)
-        ///
-        /// Required: `build` fails without it.
-        pub fn call_id(mut self, value: impl Into<String>) -> Self {
-            self.call_id = Some(value.into());
-            self
-        }
-        /// The request, once every required value is set and every constraint holds.
-        #[inline]
-        pub fn build(self) -> Result<Request, BuildError> {
-            let request = Request {
-                agent_id: BuildError::require(self.agent_id, "agentid")?,
-                call_id: BuildError::require(self.call_id, "callid")?,
-            };
-            request.validate()?;
-            Ok(request)
-        }
-        /// Builds the request and calls it with `client` in one step (a build error is
-        /// the call's `Error::Build`); the future owns a clone of the client.
-        #[inline]
-        pub fn send(
-            self,
-            client: &super::Client,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<Output, Error>,
-        > + Send + 'static {
-            client.core.call_built(self.build())
-        }
-    }
-    impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
         /// Sans-IO: usable without any async runtime.
         #[inline]
@@ -3871,10 +3323,13 @@ pub mod connect_held_call {
             parts.finish()
         }
     }
-    ::switchboard_runtime::operation!(
-        Request => Output, Error, parse_response,
-        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
-        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
+    ::switchboard_runtime::request_builder!(
+        RequestBuilder => Request { #[doc =
+        " Agent ID. The value ranges from 101 to 59999."] #[doc = " "] #[doc =
+        " Required: `build` fails without it. Range: 101 to 59999."] agent_id : String =
+        required("agentid"), #[doc =
+        " Unique ID of a call. (呼叫唯一标识callid。) Required: `build` fails without it."]
+        call_id : String = required("callid") }
     );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
@@ -3911,44 +3366,18 @@ pub mod connect_held_call {
         pub envelope: Option<super::ResponseEnvelope>,
     }
     ::switchboard_runtime::wire_object!(Output { skip envelope = "" });
-    /// Why a call of this endpoint failed: one variant per documented code, then the
-    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
-    #[derive(Debug)]
-    #[non_exhaustive]
-    pub enum Error {
-        /// `100-006`
-        ///
-        /// The agent has not signed in (also returned on a GUID mismatch).
-        #[doc(alias = "100-006")]
-        NotSignedIn(::switchboard_runtime::response::ApiError),
-        /// `100-007`
-        ///
-        /// Exception during the agent operation (WAS resource or internal error).
-        #[doc(alias = "100-007")]
-        AgentOperationException(::switchboard_runtime::response::ApiError),
-        /// `200-013`
-        ///
-        /// Listed on this page (错误结束码) without a meaning; no page retrieved defines 200-013 (UNCONFIRMED).
-        E200_013(::switchboard_runtime::response::ApiError),
-        /// `200-014`
-        ///
-        /// Listed on this page (错误结束码) without a meaning; no page retrieved defines 200-014 (UNCONFIRMED).
-        E200_014(::switchboard_runtime::response::ApiError),
-        /// A service-wide documented code that the endpoint's page does not list.
-        Service(::switchboard_runtime::response::ApiError),
-        /// A code or HTTP status the documentation does not list; the raw response is kept.
-        Undocumented(::switchboard_runtime::response::ApiError),
-        /// The response body could not be decoded; the raw response is kept.
-        Decode(::switchboard_runtime::response::DecodeError),
-        /// The request broke a documented constraint and was not sent.
-        Build(BuildError),
-        /// The request could not be sent (transport or credentials).
-        Send(::switchboard_runtime::auth::SendError),
-    }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { "100-006" => NotSignedIn,
-        "100-007" => AgentOperationException, "200-013" => E200_013, "200-014" =>
-        E200_014 }
+        enum Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { #[doc =
+        " `100-006`"] #[doc = " "] #[doc =
+        " The agent has not signed in (also returned on a GUID mismatch)."] #[doc(alias =
+        "100-006")] "100-006" => NotSignedIn, #[doc = " `100-007`"] #[doc = " "] #[doc =
+        " Exception during the agent operation (WAS resource or internal error)."]
+        #[doc(alias = "100-007")] "100-007" => AgentOperationException, #[doc =
+        " `200-013`"] #[doc = " "] #[doc =
+        " Listed on this page (错误结束码) without a meaning; no page retrieved defines 200-013 (UNCONFIRMED)."]
+        "200-013" => E200_013, #[doc = " `200-014`"] #[doc = " "] #[doc =
+        " Listed on this page (错误结束码) without a meaning; no page retrieved defines 200-014 (UNCONFIRMED)."]
+        "200-014" => E200_014 }
     );
 }
 #[rustfmt::skip]
@@ -3980,18 +3409,13 @@ pub mod connect_held_call {
 ///
 /// Source: <https://support.huaweicloud.com/api-ccfs-cec/cec_07_1248.html>
 pub mod disconnect_party {
-    use ::switchboard_runtime::bytes::Bytes;
-    use ::switchboard_runtime::error::BuildError;
     #[allow(unused_imports)]
-    use ::switchboard_runtime::wire::ToJson as _;
-    /// The endpoint's id.
-    pub const ID: &str = "disconnect_party";
-    /// HTTP method.
-    pub const METHOD: &str = "POST";
-    /// Path template under the base URL.
-    pub const PATH: &str = "/resource/voicecall/{agentid}/disconnect/{number}";
-    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
-    pub const IDEMPOTENT: bool = false;
+    use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response, endpoint { id : "disconnect_party",
+        method : "POST", path : "/resource/voicecall/{agentid}/disconnect/{number}",
+        idempotent : false, }
+    );
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &["AgentEvent_Customer_Release"];
     /// The error codes documented for this endpoint.
@@ -4058,11 +3482,6 @@ pub mod disconnect_party {
         pub number: String,
     }
     impl Request {
-        /// A builder; `build` checks required values and documented constraints.
-        #[inline]
-        pub fn builder() -> RequestBuilder {
-            RequestBuilder::default()
-        }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
@@ -4096,53 +3515,6 @@ pub mod disconnect_party {
             }
             Ok(())
         }
-    }
-    /// Builds a [`Request`].
-    #[derive(Clone, Debug, Default)]
-    pub struct RequestBuilder {
-        agent_id: Option<String>,
-        number: Option<String>,
-    }
-    impl RequestBuilder {
-        /// Agent ID. The value ranges from 101 to 59999.
-        ///
-        /// Required: `build` fails without it. Range: 101 to 59999.
-        pub fn agent_id(mut self, value: impl Into<String>) -> Self {
-            self.agent_id = Some(value.into());
-            self
-        }
-        /// 待释放的电话号码,取值范围:1-24位数字。内部求助时,座席操作挂断被求助座席{number}为座席工号,挂断座席本身{number}为该座席的软电话号码。被求助方只可主动挂断自己,不允许操作座席和用户。
-        ///
-        /// Phone number whose connection needs to be released, 1 to 24 digits. During an internal help call, to release the requested agent {number} is that agent's ID; to release the agent itself {number} is its softphone number. The requested party may only release itself, not the agent or the user.
-        ///
-        /// Required: `build` fails without it. Pattern: `^(?:[0-9]{1,24})$`.
-        pub fn number(mut self, value: impl Into<String>) -> Self {
-            self.number = Some(value.into());
-            self
-        }
-        /// The request, once every required value is set and every constraint holds.
-        #[inline]
-        pub fn build(self) -> Result<Request, BuildError> {
-            let request = Request {
-                agent_id: BuildError::require(self.agent_id, "agentid")?,
-                number: BuildError::require(self.number, "number")?,
-            };
-            request.validate()?;
-            Ok(request)
-        }
-        /// Builds the request and calls it with `client` in one step (a build error is
-        /// the call's `Error::Build`); the future owns a clone of the client.
-        #[inline]
-        pub fn send(
-            self,
-            client: &super::Client,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<Output, Error>,
-        > + Send + 'static {
-            client.core.call_built(self.build())
-        }
-    }
-    impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
         /// Sans-IO: usable without any async runtime.
         #[inline]
@@ -4164,10 +3536,17 @@ pub mod disconnect_party {
             parts.finish()
         }
     }
-    ::switchboard_runtime::operation!(
-        Request => Output, Error, parse_response,
-        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
-        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
+    ::switchboard_runtime::request_builder!(
+        RequestBuilder => Request { #[doc =
+        " Agent ID. The value ranges from 101 to 59999."] #[doc = " "] #[doc =
+        " Required: `build` fails without it. Range: 101 to 59999."] agent_id : String =
+        required("agentid"), #[doc =
+        " 待释放的电话号码,取值范围:1-24位数字。内部求助时,座席操作挂断被求助座席{number}为座席工号,挂断座席本身{number}为该座席的软电话号码。被求助方只可主动挂断自己,不允许操作座席和用户。"]
+        #[doc = " "] #[doc =
+        " Phone number whose connection needs to be released, 1 to 24 digits. During an internal help call, to release the requested agent {number} is that agent's ID; to release the agent itself {number} is its softphone number. The requested party may only release itself, not the agent or the user."]
+        #[doc = " "] #[doc =
+        " Required: `build` fails without it. Pattern: `^(?:[0-9]{1,24})$`."] number :
+        String = required("number") }
     );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
@@ -4204,49 +3583,20 @@ pub mod disconnect_party {
         pub envelope: Option<super::ResponseEnvelope>,
     }
     ::switchboard_runtime::wire_object!(Output { skip envelope = "" });
-    /// Why a call of this endpoint failed: one variant per documented code, then the
-    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
-    #[derive(Debug)]
-    #[non_exhaustive]
-    pub enum Error {
-        /// `100-006`
-        ///
-        /// The agent has not signed in (also returned on a GUID mismatch).
-        #[doc(alias = "100-006")]
-        NotSignedIn(::switchboard_runtime::response::ApiError),
-        /// `100-007`
-        ///
-        /// Exception during the agent operation (WAS resource or internal error).
-        #[doc(alias = "100-007")]
-        AgentOperationException(::switchboard_runtime::response::ApiError),
-        /// `200-023`
-        ///
-        /// Listed on this page without a meaning; no page retrieved defines 200-023 (UNCONFIRMED).
-        E200_023(::switchboard_runtime::response::ApiError),
-        /// `200-024`
-        ///
-        /// Listed on this page without a meaning; no page retrieved defines 200-024 (UNCONFIRMED).
-        E200_024(::switchboard_runtime::response::ApiError),
-        /// `200-204`
-        ///
-        /// Reported when releasing a number that is not in the last call, e.g. the held user during a two-party help call (from the page's description: "an error (200–204) will be reported").
-        #[doc(alias = "200-204")]
-        NotInLastCall(::switchboard_runtime::response::ApiError),
-        /// A service-wide documented code that the endpoint's page does not list.
-        Service(::switchboard_runtime::response::ApiError),
-        /// A code or HTTP status the documentation does not list; the raw response is kept.
-        Undocumented(::switchboard_runtime::response::ApiError),
-        /// The response body could not be decoded; the raw response is kept.
-        Decode(::switchboard_runtime::response::DecodeError),
-        /// The request broke a documented constraint and was not sent.
-        Build(BuildError),
-        /// The request could not be sent (transport or credentials).
-        Send(::switchboard_runtime::auth::SendError),
-    }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { "100-006" => NotSignedIn,
-        "100-007" => AgentOperationException, "200-023" => E200_023, "200-024" =>
-        E200_024, "200-204" => NotInLastCall }
+        enum Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { #[doc =
+        " `100-006`"] #[doc = " "] #[doc =
+        " The agent has not signed in (also returned on a GUID mismatch)."] #[doc(alias =
+        "100-006")] "100-006" => NotSignedIn, #[doc = " `100-007`"] #[doc = " "] #[doc =
+        " Exception during the agent operation (WAS resource or internal error)."]
+        #[doc(alias = "100-007")] "100-007" => AgentOperationException, #[doc =
+        " `200-023`"] #[doc = " "] #[doc =
+        " Listed on this page without a meaning; no page retrieved defines 200-023 (UNCONFIRMED)."]
+        "200-023" => E200_023, #[doc = " `200-024`"] #[doc = " "] #[doc =
+        " Listed on this page without a meaning; no page retrieved defines 200-024 (UNCONFIRMED)."]
+        "200-024" => E200_024, #[doc = " `200-204`"] #[doc = " "] #[doc =
+        " Reported when releasing a number that is not in the last call, e.g. the held user during a two-party help call (from the page's description: \"an error (200–204) will be reported\")."]
+        #[doc(alias = "200-204")] "200-204" => NotInLastCall }
     );
 }
 #[rustfmt::skip]
@@ -4280,18 +3630,12 @@ pub mod disconnect_party {
 ///
 /// Source: <https://support.huaweicloud.com/intl/th-th/api-cec/cec_07_1239.html>
 pub mod hold_call {
-    use ::switchboard_runtime::bytes::Bytes;
-    use ::switchboard_runtime::error::BuildError;
     #[allow(unused_imports)]
-    use ::switchboard_runtime::wire::ToJson as _;
-    /// The endpoint's id.
-    pub const ID: &str = "hold_call";
-    /// HTTP method.
-    pub const METHOD: &str = "POST";
-    /// Path template under the base URL.
-    pub const PATH: &str = "/resource/voicecall/{agentid}/hold";
-    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
-    pub const IDEMPOTENT: bool = false;
+    use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response, endpoint { id : "hold_call", method :
+        "POST", path : "/resource/voicecall/{agentid}/hold", idempotent : false, }
+    );
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
@@ -4306,11 +3650,6 @@ pub mod hold_call {
         pub agent_id: String,
     }
     impl Request {
-        /// A builder; `build` checks required values and documented constraints.
-        #[inline]
-        pub fn builder() -> RequestBuilder {
-            RequestBuilder::default()
-        }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
@@ -4325,42 +3664,6 @@ pub mod hold_call {
             }
             Ok(())
         }
-    }
-    /// Builds a [`Request`].
-    #[derive(Clone, Debug, Default)]
-    pub struct RequestBuilder {
-        agent_id: Option<String>,
-    }
-    impl RequestBuilder {
-        /// Agent ID. The value ranges from 101 to 59999.
-        ///
-        /// Required: `build` fails without it. Range: 101 to 59999.
-        pub fn agent_id(mut self, value: impl Into<String>) -> Self {
-            self.agent_id = Some(value.into());
-            self
-        }
-        /// The request, once every required value is set and every constraint holds.
-        #[inline]
-        pub fn build(self) -> Result<Request, BuildError> {
-            let request = Request {
-                agent_id: BuildError::require(self.agent_id, "agentid")?,
-            };
-            request.validate()?;
-            Ok(request)
-        }
-        /// Builds the request and calls it with `client` in one step (a build error is
-        /// the call's `Error::Build`); the future owns a clone of the client.
-        #[inline]
-        pub fn send(
-            self,
-            client: &super::Client,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<Output, Error>,
-        > + Send + 'static {
-            client.core.call_built(self.build())
-        }
-    }
-    impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
         /// Sans-IO: usable without any async runtime.
         #[inline]
@@ -4381,10 +3684,11 @@ pub mod hold_call {
             parts.finish()
         }
     }
-    ::switchboard_runtime::operation!(
-        Request => Output, Error, parse_response,
-        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
-        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
+    ::switchboard_runtime::request_builder!(
+        RequestBuilder => Request { #[doc =
+        " Agent ID. The value ranges from 101 to 59999."] #[doc = " "] #[doc =
+        " Required: `build` fails without it. Range: 101 to 59999."] agent_id : String =
+        required("agentid") }
     );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
@@ -4421,24 +3725,8 @@ pub mod hold_call {
         pub envelope: Option<super::ResponseEnvelope>,
     }
     ::switchboard_runtime::wire_object!(Output { skip envelope = "" });
-    /// Why a call of this endpoint failed: one variant per documented code, then the
-    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
-    #[derive(Debug)]
-    #[non_exhaustive]
-    pub enum Error {
-        /// A service-wide documented code that the endpoint's page does not list.
-        Service(::switchboard_runtime::response::ApiError),
-        /// A code or HTTP status the documentation does not list; the raw response is kept.
-        Undocumented(::switchboard_runtime::response::ApiError),
-        /// The response body could not be decoded; the raw response is kept.
-        Decode(::switchboard_runtime::response::DecodeError),
-        /// The request broke a documented constraint and was not sent.
-        Build(BuildError),
-        /// The request could not be sent (transport or credentials).
-        Send(::switchboard_runtime::auth::SendError),
-    }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, {}
+        enum Error, ID, ERRORS, super::ERRORS, super::ServiceCode, {}
     );
 }
 #[rustfmt::skip]
@@ -4470,18 +3758,13 @@ pub mod hold_call {
 ///
 /// Source: <https://support.huaweicloud.com/api-ccfs-cec/cec_07_1288.html>
 pub mod hold_conference_participant {
-    use ::switchboard_runtime::bytes::Bytes;
-    use ::switchboard_runtime::error::BuildError;
     #[allow(unused_imports)]
-    use ::switchboard_runtime::wire::ToJson as _;
-    /// The endpoint's id.
-    pub const ID: &str = "hold_conference_participant";
-    /// HTTP method.
-    pub const METHOD: &str = "POST";
-    /// Path template under the base URL.
-    pub const PATH: &str = "/resource/agentconf/{agentid}/holdparticipant";
-    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
-    pub const IDEMPOTENT: bool = false;
+    use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response, endpoint { id :
+        "hold_conference_participant", method : "POST", path :
+        "/resource/agentconf/{agentid}/holdparticipant", idempotent : false, }
+    );
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &["AgentConf_ParticipantChanged"];
     /// The error codes documented for this endpoint.
@@ -4542,15 +3825,11 @@ pub mod hold_conference_participant {
         ///
         /// Example: `9`. Wire name: `addressType`.
         pub address_type: HoldConferenceParticipantAddressType,
-        /// 地址标识。最大长度为24字节。
-        ///
-        /// Address (phone number or agent ID). At most 24 bytes.
+        /// 地址标识。最大长度为24字节。 Address (phone number or agent ID). At most 24 bytes.
         ///
         /// Length: at most 24. Example: `2002`. Wire name: `address`.
         pub address: String,
-        /// 放音模式。2:播放指定文件音。默认值为2。
-        ///
-        /// Voice playback mode. 2: play the specified voice file. Default 2.
+        /// 放音模式。2:播放指定文件音。默认值为2。 Voice playback mode. 2: play the specified voice file. Default 2.
         ///
         /// Default: `2`. Example: `2`. Wire name: `playMode`.
         pub play_mode: Option<HoldConferenceParticipantPlayMode>,
@@ -4562,11 +3841,6 @@ pub mod hold_conference_participant {
         pub voice_path: String,
     }
     impl Request {
-        /// A builder; `build` checks required values and documented constraints.
-        #[inline]
-        pub fn builder() -> RequestBuilder {
-            RequestBuilder::default()
-        }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
@@ -4601,92 +3875,6 @@ pub mod hold_conference_participant {
             }
             Ok(())
         }
-    }
-    /// Builds a [`Request`].
-    #[derive(Clone, Debug, Default)]
-    pub struct RequestBuilder {
-        agent_id: Option<String>,
-        address_type: Option<HoldConferenceParticipantAddressType>,
-        address: Option<String>,
-        play_mode: Option<HoldConferenceParticipantPlayMode>,
-        voice_path: Option<String>,
-    }
-    impl RequestBuilder {
-        /// Agent ID. The value ranges from 101 to 59999.
-        ///
-        /// Required: `build` fails without it. Range: 101 to 59999.
-        pub fn agent_id(mut self, value: impl Into<String>) -> Self {
-            self.agent_id = Some(value.into());
-            self
-        }
-        /// 地址类型。6:电话号码 9:座席工号
-        ///
-        /// Address type. 6: phone number; 9: agent ID.
-        ///
-        /// Required: `build` fails without it.
-        pub fn address_type(
-            mut self,
-            value: impl Into<HoldConferenceParticipantAddressType>,
-        ) -> Self {
-            self.address_type = Some(value.into());
-            self
-        }
-        /// 地址标识。最大长度为24字节。
-        ///
-        /// Address (phone number or agent ID). At most 24 bytes.
-        ///
-        /// Required: `build` fails without it. Length: at most 24.
-        pub fn address(mut self, value: impl Into<String>) -> Self {
-            self.address = Some(value.into());
-            self
-        }
-        /// 放音模式。2:播放指定文件音。默认值为2。
-        ///
-        /// Voice playback mode. 2: play the specified voice file. Default 2.
-        ///
-        /// Optional.
-        pub fn play_mode(
-            mut self,
-            value: impl Into<HoldConferenceParticipantPlayMode>,
-        ) -> Self {
-            self.play_mode = Some(value.into());
-            self
-        }
-        /// 文件绝对路径名。文件格式为: 盘符/conf/vdn编号/放音文件名,例如: y:/conf/120/1136287.V3 最大长度为127个字符。
-        ///
-        /// Absolute path of the voice file, format drive/conf/VDN ID/file name, e.g. y:/conf/120/1136287.V3. At most 127 characters.
-        ///
-        /// Required: `build` fails without it. Length: at most 127.
-        pub fn voice_path(mut self, value: impl Into<String>) -> Self {
-            self.voice_path = Some(value.into());
-            self
-        }
-        /// The request, once every required value is set and every constraint holds.
-        #[inline]
-        pub fn build(self) -> Result<Request, BuildError> {
-            let request = Request {
-                agent_id: BuildError::require(self.agent_id, "agentid")?,
-                address_type: BuildError::require(self.address_type, "addressType")?,
-                address: BuildError::require(self.address, "address")?,
-                play_mode: self.play_mode,
-                voice_path: BuildError::require(self.voice_path, "voicePath")?,
-            };
-            request.validate()?;
-            Ok(request)
-        }
-        /// Builds the request and calls it with `client` in one step (a build error is
-        /// the call's `Error::Build`); the future owns a clone of the client.
-        #[inline]
-        pub fn send(
-            self,
-            client: &super::Client,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<Output, Error>,
-        > + Send + 'static {
-            client.core.call_built(self.build())
-        }
-    }
-    impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
         /// Sans-IO: usable without any async runtime.
         #[inline]
@@ -4714,10 +3902,24 @@ pub mod hold_conference_participant {
             parts.finish()
         }
     }
-    ::switchboard_runtime::operation!(
-        Request => Output, Error, parse_response,
-        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
-        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
+    ::switchboard_runtime::request_builder!(
+        RequestBuilder => Request { #[doc =
+        " Agent ID. The value ranges from 101 to 59999."] #[doc = " "] #[doc =
+        " Required: `build` fails without it. Range: 101 to 59999."] agent_id : String =
+        required("agentid"), #[doc = " 地址类型。6:电话号码 9:座席工号"]
+        #[doc = " "] #[doc = " Address type. 6: phone number; 9: agent ID."] #[doc = " "]
+        #[doc = " Required: `build` fails without it."] address_type :
+        HoldConferenceParticipantAddressType = required("addressType"), #[doc =
+        " 地址标识。最大长度为24字节。 Address (phone number or agent ID). At most 24 bytes."]
+        #[doc = " "] #[doc = " Required: `build` fails without it. Length: at most 24."]
+        address : String = required("address"), #[doc =
+        " 放音模式。2:播放指定文件音。默认值为2。 Voice playback mode. 2: play the specified voice file. Default 2. Optional."]
+        play_mode : HoldConferenceParticipantPlayMode = optional, #[doc =
+        " 文件绝对路径名。文件格式为: 盘符/conf/vdn编号/放音文件名,例如: y:/conf/120/1136287.V3 最大长度为127个字符。"]
+        #[doc = " "] #[doc =
+        " Absolute path of the voice file, format drive/conf/VDN ID/file name, e.g. y:/conf/120/1136287.V3. At most 127 characters."]
+        #[doc = " "] #[doc = " Required: `build` fails without it. Length: at most 127."]
+        voice_path : String = required("voicePath") }
     );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
@@ -4754,51 +3956,20 @@ pub mod hold_conference_participant {
         pub envelope: Option<super::ResponseEnvelope>,
     }
     ::switchboard_runtime::wire_object!(Output { skip envelope = "" });
-    /// Why a call of this endpoint failed: one variant per documented code, then the
-    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
-    #[derive(Debug)]
-    #[non_exhaustive]
-    pub enum Error {
-        /// `000-002`
-        ///
-        /// The URL parameter or address is wrong, or an interface parameter is invalid.
-        #[doc(alias = "000-002")]
-        InvalidParameter(::switchboard_runtime::response::ApiError),
-        /// `100-006`
-        ///
-        /// The agent has not signed in (also returned on a GUID mismatch).
-        #[doc(alias = "100-006")]
-        NotSignedIn(::switchboard_runtime::response::ApiError),
-        /// `100-007`
-        ///
-        /// Exception during the agent operation (WAS resource or internal error).
-        #[doc(alias = "100-007")]
-        AgentOperationException(::switchboard_runtime::response::ApiError),
-        /// `101-001`
-        ///
-        /// The agent has no conference.
-        #[doc(alias = "101-001")]
-        NoConference(::switchboard_runtime::response::ApiError),
-        /// `101-002`
-        ///
-        /// The agent is not the chairperson.
-        #[doc(alias = "101-002")]
-        NotChair(::switchboard_runtime::response::ApiError),
-        /// A service-wide documented code that the endpoint's page does not list.
-        Service(::switchboard_runtime::response::ApiError),
-        /// A code or HTTP status the documentation does not list; the raw response is kept.
-        Undocumented(::switchboard_runtime::response::ApiError),
-        /// The response body could not be decoded; the raw response is kept.
-        Decode(::switchboard_runtime::response::DecodeError),
-        /// The request broke a documented constraint and was not sent.
-        Build(BuildError),
-        /// The request could not be sent (transport or credentials).
-        Send(::switchboard_runtime::auth::SendError),
-    }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { "000-002" =>
-        InvalidParameter, "100-006" => NotSignedIn, "100-007" => AgentOperationException,
-        "101-001" => NoConference, "101-002" => NotChair }
+        enum Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { #[doc =
+        " `000-002`"] #[doc = " "] #[doc =
+        " The URL parameter or address is wrong, or an interface parameter is invalid."]
+        #[doc(alias = "000-002")] "000-002" => InvalidParameter, #[doc = " `100-006`"]
+        #[doc = " "] #[doc =
+        " The agent has not signed in (also returned on a GUID mismatch)."] #[doc(alias =
+        "100-006")] "100-006" => NotSignedIn, #[doc = " `100-007`"] #[doc = " "] #[doc =
+        " Exception during the agent operation (WAS resource or internal error)."]
+        #[doc(alias = "100-007")] "100-007" => AgentOperationException, #[doc =
+        " `101-001`"] #[doc = " "] #[doc = " The agent has no conference."] #[doc(alias =
+        "101-001")] "101-001" => NoConference, #[doc = " `101-002`"] #[doc = " "] #[doc =
+        " The agent is not the chairperson."] #[doc(alias = "101-002")] "101-002" =>
+        NotChair }
     );
     /// Documented values; others are kept as received.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -4924,18 +4095,13 @@ pub mod hold_conference_participant {
 ///
 /// Source: <https://support.huaweicloud.com/intl/en-us/api-cec/cec_07_0471.html>
 pub mod leave_agent_conference {
-    use ::switchboard_runtime::bytes::Bytes;
-    use ::switchboard_runtime::error::BuildError;
     #[allow(unused_imports)]
-    use ::switchboard_runtime::wire::ToJson as _;
-    /// The endpoint's id.
-    pub const ID: &str = "leave_agent_conference";
-    /// HTTP method.
-    pub const METHOD: &str = "POST";
-    /// Path template under the base URL.
-    pub const PATH: &str = "/resource/agentconf/{agentid}/requestleaveagentconf";
-    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
-    pub const IDEMPOTENT: bool = false;
+    use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response, endpoint { id :
+        "leave_agent_conference", method : "POST", path :
+        "/resource/agentconf/{agentid}/requestleaveagentconf", idempotent : false, }
+    );
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[
         "AgentMediaEvent_StopRecordDone",
@@ -5001,11 +4167,6 @@ pub mod leave_agent_conference {
         pub agent_id: String,
     }
     impl Request {
-        /// A builder; `build` checks required values and documented constraints.
-        #[inline]
-        pub fn builder() -> RequestBuilder {
-            RequestBuilder::default()
-        }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
@@ -5020,42 +4181,6 @@ pub mod leave_agent_conference {
             }
             Ok(())
         }
-    }
-    /// Builds a [`Request`].
-    #[derive(Clone, Debug, Default)]
-    pub struct RequestBuilder {
-        agent_id: Option<String>,
-    }
-    impl RequestBuilder {
-        /// Agent ID. The value ranges from 101 to 59999.
-        ///
-        /// Required: `build` fails without it. Range: 101 to 59999.
-        pub fn agent_id(mut self, value: impl Into<String>) -> Self {
-            self.agent_id = Some(value.into());
-            self
-        }
-        /// The request, once every required value is set and every constraint holds.
-        #[inline]
-        pub fn build(self) -> Result<Request, BuildError> {
-            let request = Request {
-                agent_id: BuildError::require(self.agent_id, "agentid")?,
-            };
-            request.validate()?;
-            Ok(request)
-        }
-        /// Builds the request and calls it with `client` in one step (a build error is
-        /// the call's `Error::Build`); the future owns a clone of the client.
-        #[inline]
-        pub fn send(
-            self,
-            client: &super::Client,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<Output, Error>,
-        > + Send + 'static {
-            client.core.call_built(self.build())
-        }
-    }
-    impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
         /// Sans-IO: usable without any async runtime.
         #[inline]
@@ -5076,10 +4201,11 @@ pub mod leave_agent_conference {
             parts.finish()
         }
     }
-    ::switchboard_runtime::operation!(
-        Request => Output, Error, parse_response,
-        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
-        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
+    ::switchboard_runtime::request_builder!(
+        RequestBuilder => Request { #[doc =
+        " Agent ID. The value ranges from 101 to 59999."] #[doc = " "] #[doc =
+        " Required: `build` fails without it. Range: 101 to 59999."] agent_id : String =
+        required("agentid") }
     );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
@@ -5116,51 +4242,20 @@ pub mod leave_agent_conference {
         pub envelope: Option<super::ResponseEnvelope>,
     }
     ::switchboard_runtime::wire_object!(Output { skip envelope = "" });
-    /// Why a call of this endpoint failed: one variant per documented code, then the
-    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
-    #[derive(Debug)]
-    #[non_exhaustive]
-    pub enum Error {
-        /// `000-002`
-        ///
-        /// The URL parameter or address is wrong, or an interface parameter is invalid.
-        #[doc(alias = "000-002")]
-        InvalidParameter(::switchboard_runtime::response::ApiError),
-        /// `100-006`
-        ///
-        /// The agent has not signed in (also returned on a GUID mismatch).
-        #[doc(alias = "100-006")]
-        NotSignedIn(::switchboard_runtime::response::ApiError),
-        /// `100-007`
-        ///
-        /// Exception during the agent operation (WAS resource or internal error).
-        #[doc(alias = "100-007")]
-        AgentOperationException(::switchboard_runtime::response::ApiError),
-        /// `101-001`
-        ///
-        /// The agent has no conference.
-        #[doc(alias = "101-001")]
-        NoConference(::switchboard_runtime::response::ApiError),
-        /// `101-007`
-        ///
-        /// The chairperson cannot leave the conference.
-        #[doc(alias = "101-007")]
-        ChairCannotLeave(::switchboard_runtime::response::ApiError),
-        /// A service-wide documented code that the endpoint's page does not list.
-        Service(::switchboard_runtime::response::ApiError),
-        /// A code or HTTP status the documentation does not list; the raw response is kept.
-        Undocumented(::switchboard_runtime::response::ApiError),
-        /// The response body could not be decoded; the raw response is kept.
-        Decode(::switchboard_runtime::response::DecodeError),
-        /// The request broke a documented constraint and was not sent.
-        Build(BuildError),
-        /// The request could not be sent (transport or credentials).
-        Send(::switchboard_runtime::auth::SendError),
-    }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { "000-002" =>
-        InvalidParameter, "100-006" => NotSignedIn, "100-007" => AgentOperationException,
-        "101-001" => NoConference, "101-007" => ChairCannotLeave }
+        enum Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { #[doc =
+        " `000-002`"] #[doc = " "] #[doc =
+        " The URL parameter or address is wrong, or an interface parameter is invalid."]
+        #[doc(alias = "000-002")] "000-002" => InvalidParameter, #[doc = " `100-006`"]
+        #[doc = " "] #[doc =
+        " The agent has not signed in (also returned on a GUID mismatch)."] #[doc(alias =
+        "100-006")] "100-006" => NotSignedIn, #[doc = " `100-007`"] #[doc = " "] #[doc =
+        " Exception during the agent operation (WAS resource or internal error)."]
+        #[doc(alias = "100-007")] "100-007" => AgentOperationException, #[doc =
+        " `101-001`"] #[doc = " "] #[doc = " The agent has no conference."] #[doc(alias =
+        "101-001")] "101-001" => NoConference, #[doc = " `101-007`"] #[doc = " "] #[doc =
+        " The chairperson cannot leave the conference."] #[doc(alias = "101-007")]
+        "101-007" => ChairCannotLeave }
     );
 }
 #[rustfmt::skip]
@@ -5185,18 +4280,12 @@ pub mod leave_agent_conference {
 ///
 /// Source: <https://support.huaweicloud.com/intl/en-us/api-cec/cec_07_1274.html>
 pub mod poll_events {
-    use ::switchboard_runtime::bytes::Bytes;
-    use ::switchboard_runtime::error::BuildError;
     #[allow(unused_imports)]
-    use ::switchboard_runtime::wire::ToJson as _;
-    /// The endpoint's id.
-    pub const ID: &str = "poll_events";
-    /// HTTP method.
-    pub const METHOD: &str = "GET";
-    /// Path template under the base URL.
-    pub const PATH: &str = "/resource/agentevent/{agentid}";
-    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
-    pub const IDEMPOTENT: bool = false;
+    use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response, endpoint { id : "poll_events", method :
+        "GET", path : "/resource/agentevent/{agentid}", idempotent : false, }
+    );
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
@@ -5228,11 +4317,6 @@ pub mod poll_events {
         pub agent_id: String,
     }
     impl Request {
-        /// A builder; `build` checks required values and documented constraints.
-        #[inline]
-        pub fn builder() -> RequestBuilder {
-            RequestBuilder::default()
-        }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
@@ -5247,42 +4331,6 @@ pub mod poll_events {
             }
             Ok(())
         }
-    }
-    /// Builds a [`Request`].
-    #[derive(Clone, Debug, Default)]
-    pub struct RequestBuilder {
-        agent_id: Option<String>,
-    }
-    impl RequestBuilder {
-        /// Agent ID. The value ranges from 101 to 59999.
-        ///
-        /// Required: `build` fails without it. Range: 101 to 59999.
-        pub fn agent_id(mut self, value: impl Into<String>) -> Self {
-            self.agent_id = Some(value.into());
-            self
-        }
-        /// The request, once every required value is set and every constraint holds.
-        #[inline]
-        pub fn build(self) -> Result<Request, BuildError> {
-            let request = Request {
-                agent_id: BuildError::require(self.agent_id, "agentid")?,
-            };
-            request.validate()?;
-            Ok(request)
-        }
-        /// Builds the request and calls it with `client` in one step (a build error is
-        /// the call's `Error::Build`); the future owns a clone of the client.
-        #[inline]
-        pub fn send(
-            self,
-            client: &super::Client,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<Output, Error>,
-        > + Send + 'static {
-            client.core.call_built(self.build())
-        }
-    }
-    impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
         /// Sans-IO: usable without any async runtime.
         #[inline]
@@ -5302,10 +4350,11 @@ pub mod poll_events {
             parts.finish()
         }
     }
-    ::switchboard_runtime::operation!(
-        Request => Output, Error, parse_response,
-        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
-        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
+    ::switchboard_runtime::request_builder!(
+        RequestBuilder => Request { #[doc =
+        " Agent ID. The value ranges from 101 to 59999."] #[doc = " "] #[doc =
+        " Required: `build` fails without it. Range: 101 to 59999."] agent_id : String =
+        required("agentid") }
     );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
@@ -5345,9 +4394,7 @@ pub mod poll_events {
         ///
         /// Wire name: `eventType`.
         pub event_type: Option<String>,
-        /// Agent ID the event is for.
-        ///
-        /// Wire name: `workNo`.
+        /// Agent ID the event is for. Wire name: `workNo`.
         pub work_no: Option<String>,
         /// The event's content; its fields depend on `eventType` (see the event catalogue).
         ///
@@ -5360,35 +4407,13 @@ pub mod poll_events {
         Output { optional event_type = "eventType", optional work_no = "workNo", optional
         content = "content", skip envelope = "" }
     );
-    /// Why a call of this endpoint failed: one variant per documented code, then the
-    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
-    #[derive(Debug)]
-    #[non_exhaustive]
-    pub enum Error {
-        /// `000-001`
-        ///
-        /// Wrong method of fetching events.
-        #[doc(alias = "000-001")]
-        WrongEventFetchMethod(::switchboard_runtime::response::ApiError),
-        /// `100-006`
-        ///
-        /// The agent has not signed in (also returned on a GUID mismatch).
-        #[doc(alias = "100-006")]
-        NotSignedIn(::switchboard_runtime::response::ApiError),
-        /// A service-wide documented code that the endpoint's page does not list.
-        Service(::switchboard_runtime::response::ApiError),
-        /// A code or HTTP status the documentation does not list; the raw response is kept.
-        Undocumented(::switchboard_runtime::response::ApiError),
-        /// The response body could not be decoded; the raw response is kept.
-        Decode(::switchboard_runtime::response::DecodeError),
-        /// The request broke a documented constraint and was not sent.
-        Build(BuildError),
-        /// The request could not be sent (transport or credentials).
-        Send(::switchboard_runtime::auth::SendError),
-    }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { "000-001" =>
-        WrongEventFetchMethod, "100-006" => NotSignedIn }
+        enum Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { #[doc =
+        " `000-001`"] #[doc = " "] #[doc = " Wrong method of fetching events."]
+        #[doc(alias = "000-001")] "000-001" => WrongEventFetchMethod, #[doc =
+        " `100-006`"] #[doc = " "] #[doc =
+        " The agent has not signed in (also returned on a GUID mismatch)."] #[doc(alias =
+        "100-006")] "100-006" => NotSignedIn }
     );
 }
 #[rustfmt::skip]
@@ -5421,18 +4446,13 @@ pub mod poll_events {
 ///
 /// Source: <https://support.huaweicloud.com/api-ccfs-cec/cec_07_1264.html>
 pub mod query_hold_list {
-    use ::switchboard_runtime::bytes::Bytes;
-    use ::switchboard_runtime::error::BuildError;
     #[allow(unused_imports)]
-    use ::switchboard_runtime::wire::ToJson as _;
-    /// The endpoint's id.
-    pub const ID: &str = "query_hold_list";
-    /// HTTP method.
-    pub const METHOD: &str = "GET";
-    /// Path template under the base URL.
-    pub const PATH: &str = "/resource/calldata/{agentid}/holdlist";
-    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
-    pub const IDEMPOTENT: bool = true;
+    use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response, endpoint { id : "query_hold_list",
+        method : "GET", path : "/resource/calldata/{agentid}/holdlist", idempotent :
+        true, }
+    );
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
@@ -5475,11 +4495,6 @@ pub mod query_hold_list {
         pub agent_id: String,
     }
     impl Request {
-        /// A builder; `build` checks required values and documented constraints.
-        #[inline]
-        pub fn builder() -> RequestBuilder {
-            RequestBuilder::default()
-        }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
@@ -5494,42 +4509,6 @@ pub mod query_hold_list {
             }
             Ok(())
         }
-    }
-    /// Builds a [`Request`].
-    #[derive(Clone, Debug, Default)]
-    pub struct RequestBuilder {
-        agent_id: Option<String>,
-    }
-    impl RequestBuilder {
-        /// Agent ID. The value ranges from 101 to 59999.
-        ///
-        /// Required: `build` fails without it. Range: 101 to 59999.
-        pub fn agent_id(mut self, value: impl Into<String>) -> Self {
-            self.agent_id = Some(value.into());
-            self
-        }
-        /// The request, once every required value is set and every constraint holds.
-        #[inline]
-        pub fn build(self) -> Result<Request, BuildError> {
-            let request = Request {
-                agent_id: BuildError::require(self.agent_id, "agentid")?,
-            };
-            request.validate()?;
-            Ok(request)
-        }
-        /// Builds the request and calls it with `client` in one step (a build error is
-        /// the call's `Error::Build`); the future owns a clone of the client.
-        #[inline]
-        pub fn send(
-            self,
-            client: &super::Client,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<Output, Error>,
-        > + Send + 'static {
-            client.core.call_built(self.build())
-        }
-    }
-    impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
         /// Sans-IO: usable without any async runtime.
         #[inline]
@@ -5550,10 +4529,11 @@ pub mod query_hold_list {
             parts.finish()
         }
     }
-    ::switchboard_runtime::operation!(
-        Request => Output, Error, parse_response,
-        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
-        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
+    ::switchboard_runtime::request_builder!(
+        RequestBuilder => Request { #[doc =
+        " Agent ID. The value ranges from 101 to 59999."] #[doc = " "] #[doc =
+        " Required: `build` fails without it. Range: 101 to 59999."] agent_id : String =
+        required("agentid") }
     );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
@@ -5588,9 +4568,7 @@ pub mod query_hold_list {
     pub struct Output {
         /// The result's items, in the order received (the payload is a JSON array).
         ///
-        /// 呼叫保持列表对象 (a held call; table 4).
-        ///
-        /// Wire name: `result[]`.
+        /// 呼叫保持列表对象 (a held call; table 4). Wire name: `result[]`.
         pub items: ::std::vec::Vec<QueryHoldListOutputItem>,
         /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
         pub envelope: ::std::option::Option<super::ResponseEnvelope>,
@@ -5619,38 +4597,15 @@ pub mod query_hold_list {
         }
     }
     ::switchboard_runtime::serde_via_json!(Output);
-    /// Why a call of this endpoint failed: one variant per documented code, then the
-    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
-    #[derive(Debug)]
-    #[non_exhaustive]
-    pub enum Error {
-        /// `100-006`
-        ///
-        /// The agent has not signed in (also returned on a GUID mismatch).
-        #[doc(alias = "100-006")]
-        NotSignedIn(::switchboard_runtime::response::ApiError),
-        /// `300-001`
-        ///
-        /// Listed on this page without a meaning; no page retrieved defines 300-001 (UNCONFIRMED).
-        E300_001(::switchboard_runtime::response::ApiError),
-        /// `400-003`
-        ///
-        /// Listed on this page without a meaning; no page retrieved defines 400-003 (UNCONFIRMED).
-        E400_003(::switchboard_runtime::response::ApiError),
-        /// A service-wide documented code that the endpoint's page does not list.
-        Service(::switchboard_runtime::response::ApiError),
-        /// A code or HTTP status the documentation does not list; the raw response is kept.
-        Undocumented(::switchboard_runtime::response::ApiError),
-        /// The response body could not be decoded; the raw response is kept.
-        Decode(::switchboard_runtime::response::DecodeError),
-        /// The request broke a documented constraint and was not sent.
-        Build(BuildError),
-        /// The request could not be sent (transport or credentials).
-        Send(::switchboard_runtime::auth::SendError),
-    }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { "100-006" => NotSignedIn,
-        "300-001" => E300_001, "400-003" => E400_003 }
+        enum Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { #[doc =
+        " `100-006`"] #[doc = " "] #[doc =
+        " The agent has not signed in (also returned on a GUID mismatch)."] #[doc(alias =
+        "100-006")] "100-006" => NotSignedIn, #[doc = " `300-001`"] #[doc = " "] #[doc =
+        " Listed on this page without a meaning; no page retrieved defines 300-001 (UNCONFIRMED)."]
+        "300-001" => E300_001, #[doc = " `400-003`"] #[doc = " "] #[doc =
+        " Listed on this page without a meaning; no page retrieved defines 400-003 (UNCONFIRMED)."]
+        "400-003" => E400_003 }
     );
     /// An object of the response or request.
     #[derive(Clone, Debug, PartialEq, Default)]
@@ -5752,18 +4707,13 @@ pub mod query_hold_list {
 ///
 /// Source: <https://support.huaweicloud.com/api-ccfs-cec/cec_07_1301.html>
 pub mod query_vdn_conference_ids {
-    use ::switchboard_runtime::bytes::Bytes;
-    use ::switchboard_runtime::error::BuildError;
     #[allow(unused_imports)]
-    use ::switchboard_runtime::wire::ToJson as _;
-    /// The endpoint's id.
-    pub const ID: &str = "query_vdn_conference_ids";
-    /// HTTP method.
-    pub const METHOD: &str = "GET";
-    /// Path template under the base URL.
-    pub const PATH: &str = "/resource/agentconf/{agentid}/queryvdnconfid";
-    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
-    pub const IDEMPOTENT: bool = true;
+    use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response, endpoint { id :
+        "query_vdn_conference_ids", method : "GET", path :
+        "/resource/agentconf/{agentid}/queryvdnconfid", idempotent : true, }
+    );
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
@@ -5806,11 +4756,6 @@ pub mod query_vdn_conference_ids {
         pub agent_id: String,
     }
     impl Request {
-        /// A builder; `build` checks required values and documented constraints.
-        #[inline]
-        pub fn builder() -> RequestBuilder {
-            RequestBuilder::default()
-        }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
@@ -5825,42 +4770,6 @@ pub mod query_vdn_conference_ids {
             }
             Ok(())
         }
-    }
-    /// Builds a [`Request`].
-    #[derive(Clone, Debug, Default)]
-    pub struct RequestBuilder {
-        agent_id: Option<String>,
-    }
-    impl RequestBuilder {
-        /// Agent ID. The value ranges from 101 to 59999.
-        ///
-        /// Required: `build` fails without it. Range: 101 to 59999.
-        pub fn agent_id(mut self, value: impl Into<String>) -> Self {
-            self.agent_id = Some(value.into());
-            self
-        }
-        /// The request, once every required value is set and every constraint holds.
-        #[inline]
-        pub fn build(self) -> Result<Request, BuildError> {
-            let request = Request {
-                agent_id: BuildError::require(self.agent_id, "agentid")?,
-            };
-            request.validate()?;
-            Ok(request)
-        }
-        /// Builds the request and calls it with `client` in one step (a build error is
-        /// the call's `Error::Build`); the future owns a clone of the client.
-        #[inline]
-        pub fn send(
-            self,
-            client: &super::Client,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<Output, Error>,
-        > + Send + 'static {
-            client.core.call_built(self.build())
-        }
-    }
-    impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
         /// Sans-IO: usable without any async runtime.
         #[inline]
@@ -5881,10 +4790,11 @@ pub mod query_vdn_conference_ids {
             parts.finish()
         }
     }
-    ::switchboard_runtime::operation!(
-        Request => Output, Error, parse_response,
-        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
-        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
+    ::switchboard_runtime::request_builder!(
+        RequestBuilder => Request { #[doc =
+        " Agent ID. The value ranges from 101 to 59999."] #[doc = " "] #[doc =
+        " Required: `build` fails without it. Range: 101 to 59999."] agent_id : String =
+        required("agentid") }
     );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
@@ -5929,41 +4839,16 @@ pub mod query_vdn_conference_ids {
     ::switchboard_runtime::wire_object!(
         Output { optional conf_ids = "confIds", skip envelope = "" }
     );
-    /// Why a call of this endpoint failed: one variant per documented code, then the
-    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
-    #[derive(Debug)]
-    #[non_exhaustive]
-    pub enum Error {
-        /// `000-002`
-        ///
-        /// The URL parameter or address is wrong, or an interface parameter is invalid.
-        #[doc(alias = "000-002")]
-        InvalidParameter(::switchboard_runtime::response::ApiError),
-        /// `100-006`
-        ///
-        /// The agent has not signed in (also returned on a GUID mismatch).
-        #[doc(alias = "100-006")]
-        NotSignedIn(::switchboard_runtime::response::ApiError),
-        /// `100-007`
-        ///
-        /// Exception during the agent operation (WAS resource or internal error).
-        #[doc(alias = "100-007")]
-        AgentOperationException(::switchboard_runtime::response::ApiError),
-        /// A service-wide documented code that the endpoint's page does not list.
-        Service(::switchboard_runtime::response::ApiError),
-        /// A code or HTTP status the documentation does not list; the raw response is kept.
-        Undocumented(::switchboard_runtime::response::ApiError),
-        /// The response body could not be decoded; the raw response is kept.
-        Decode(::switchboard_runtime::response::DecodeError),
-        /// The request broke a documented constraint and was not sent.
-        Build(BuildError),
-        /// The request could not be sent (transport or credentials).
-        Send(::switchboard_runtime::auth::SendError),
-    }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { "000-002" =>
-        InvalidParameter, "100-006" => NotSignedIn, "100-007" => AgentOperationException
-        }
+        enum Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { #[doc =
+        " `000-002`"] #[doc = " "] #[doc =
+        " The URL parameter or address is wrong, or an interface parameter is invalid."]
+        #[doc(alias = "000-002")] "000-002" => InvalidParameter, #[doc = " `100-006`"]
+        #[doc = " "] #[doc =
+        " The agent has not signed in (also returned on a GUID mismatch)."] #[doc(alias =
+        "100-006")] "100-006" => NotSignedIn, #[doc = " `100-007`"] #[doc = " "] #[doc =
+        " Exception during the agent operation (WAS resource or internal error)."]
+        #[doc(alias = "100-007")] "100-007" => AgentOperationException }
     );
 }
 #[rustfmt::skip]
@@ -5995,18 +4880,13 @@ pub mod query_vdn_conference_ids {
 ///
 /// Source: <https://support.huaweicloud.com/api-ccfs-cec/cec_07_1285.html>
 pub mod reject_agent_conference {
-    use ::switchboard_runtime::bytes::Bytes;
-    use ::switchboard_runtime::error::BuildError;
     #[allow(unused_imports)]
-    use ::switchboard_runtime::wire::ToJson as _;
-    /// The endpoint's id.
-    pub const ID: &str = "reject_agent_conference";
-    /// HTTP method.
-    pub const METHOD: &str = "POST";
-    /// Path template under the base URL.
-    pub const PATH: &str = "/resource/agentconf/{agentid}/rejectagentconf";
-    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
-    pub const IDEMPOTENT: bool = false;
+    use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response, endpoint { id :
+        "reject_agent_conference", method : "POST", path :
+        "/resource/agentconf/{agentid}/rejectagentconf", idempotent : false, }
+    );
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[
         "AgentOther_PhoneRelease",
@@ -6059,11 +4939,6 @@ pub mod reject_agent_conference {
         pub agent_id: String,
     }
     impl Request {
-        /// A builder; `build` checks required values and documented constraints.
-        #[inline]
-        pub fn builder() -> RequestBuilder {
-            RequestBuilder::default()
-        }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
@@ -6078,42 +4953,6 @@ pub mod reject_agent_conference {
             }
             Ok(())
         }
-    }
-    /// Builds a [`Request`].
-    #[derive(Clone, Debug, Default)]
-    pub struct RequestBuilder {
-        agent_id: Option<String>,
-    }
-    impl RequestBuilder {
-        /// Agent ID. The value ranges from 101 to 59999.
-        ///
-        /// Required: `build` fails without it. Range: 101 to 59999.
-        pub fn agent_id(mut self, value: impl Into<String>) -> Self {
-            self.agent_id = Some(value.into());
-            self
-        }
-        /// The request, once every required value is set and every constraint holds.
-        #[inline]
-        pub fn build(self) -> Result<Request, BuildError> {
-            let request = Request {
-                agent_id: BuildError::require(self.agent_id, "agentid")?,
-            };
-            request.validate()?;
-            Ok(request)
-        }
-        /// Builds the request and calls it with `client` in one step (a build error is
-        /// the call's `Error::Build`); the future owns a clone of the client.
-        #[inline]
-        pub fn send(
-            self,
-            client: &super::Client,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<Output, Error>,
-        > + Send + 'static {
-            client.core.call_built(self.build())
-        }
-    }
-    impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
         /// Sans-IO: usable without any async runtime.
         #[inline]
@@ -6134,10 +4973,11 @@ pub mod reject_agent_conference {
             parts.finish()
         }
     }
-    ::switchboard_runtime::operation!(
-        Request => Output, Error, parse_response,
-        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
-        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
+    ::switchboard_runtime::request_builder!(
+        RequestBuilder => Request { #[doc =
+        " Agent ID. The value ranges from 101 to 59999."] #[doc = " "] #[doc =
+        " Required: `build` fails without it. Range: 101 to 59999."] agent_id : String =
+        required("agentid") }
     );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
@@ -6174,46 +5014,18 @@ pub mod reject_agent_conference {
         pub envelope: Option<super::ResponseEnvelope>,
     }
     ::switchboard_runtime::wire_object!(Output { skip envelope = "" });
-    /// Why a call of this endpoint failed: one variant per documented code, then the
-    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
-    #[derive(Debug)]
-    #[non_exhaustive]
-    pub enum Error {
-        /// `000-002`
-        ///
-        /// The URL parameter or address is wrong, or an interface parameter is invalid.
-        #[doc(alias = "000-002")]
-        InvalidParameter(::switchboard_runtime::response::ApiError),
-        /// `100-006`
-        ///
-        /// The agent has not signed in (also returned on a GUID mismatch).
-        #[doc(alias = "100-006")]
-        NotSignedIn(::switchboard_runtime::response::ApiError),
-        /// `100-007`
-        ///
-        /// Exception during the agent operation (WAS resource or internal error).
-        #[doc(alias = "100-007")]
-        AgentOperationException(::switchboard_runtime::response::ApiError),
-        /// `101-001`
-        ///
-        /// The agent has no conference.
-        #[doc(alias = "101-001")]
-        NoConference(::switchboard_runtime::response::ApiError),
-        /// A service-wide documented code that the endpoint's page does not list.
-        Service(::switchboard_runtime::response::ApiError),
-        /// A code or HTTP status the documentation does not list; the raw response is kept.
-        Undocumented(::switchboard_runtime::response::ApiError),
-        /// The response body could not be decoded; the raw response is kept.
-        Decode(::switchboard_runtime::response::DecodeError),
-        /// The request broke a documented constraint and was not sent.
-        Build(BuildError),
-        /// The request could not be sent (transport or credentials).
-        Send(::switchboard_runtime::auth::SendError),
-    }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { "000-002" =>
-        InvalidParameter, "100-006" => NotSignedIn, "100-007" => AgentOperationException,
-        "101-001" => NoConference }
+        enum Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { #[doc =
+        " `000-002`"] #[doc = " "] #[doc =
+        " The URL parameter or address is wrong, or an interface parameter is invalid."]
+        #[doc(alias = "000-002")] "000-002" => InvalidParameter, #[doc = " `100-006`"]
+        #[doc = " "] #[doc =
+        " The agent has not signed in (also returned on a GUID mismatch)."] #[doc(alias =
+        "100-006")] "100-006" => NotSignedIn, #[doc = " `100-007`"] #[doc = " "] #[doc =
+        " Exception during the agent operation (WAS resource or internal error)."]
+        #[doc(alias = "100-007")] "100-007" => AgentOperationException, #[doc =
+        " `101-001`"] #[doc = " "] #[doc = " The agent has no conference."] #[doc(alias =
+        "101-001")] "101-001" => NoConference }
     );
 }
 #[rustfmt::skip]
@@ -6246,18 +5058,13 @@ pub mod reject_agent_conference {
 ///
 /// Source: <https://support.huaweicloud.com/api-ccfs-cec/cec_07_1287.html>
 pub mod release_agent_conference {
-    use ::switchboard_runtime::bytes::Bytes;
-    use ::switchboard_runtime::error::BuildError;
     #[allow(unused_imports)]
-    use ::switchboard_runtime::wire::ToJson as _;
-    /// The endpoint's id.
-    pub const ID: &str = "release_agent_conference";
-    /// HTTP method.
-    pub const METHOD: &str = "POST";
-    /// Path template under the base URL.
-    pub const PATH: &str = "/resource/agentconf/{agentid}/releaseagentconf";
-    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
-    pub const IDEMPOTENT: bool = false;
+    use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response, endpoint { id :
+        "release_agent_conference", method : "POST", path :
+        "/resource/agentconf/{agentid}/releaseagentconf", idempotent : false, }
+    );
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[
         "AgentMediaEvent_StopRecordDone",
@@ -6318,11 +5125,6 @@ pub mod release_agent_conference {
         pub agent_id: String,
     }
     impl Request {
-        /// A builder; `build` checks required values and documented constraints.
-        #[inline]
-        pub fn builder() -> RequestBuilder {
-            RequestBuilder::default()
-        }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
@@ -6337,42 +5139,6 @@ pub mod release_agent_conference {
             }
             Ok(())
         }
-    }
-    /// Builds a [`Request`].
-    #[derive(Clone, Debug, Default)]
-    pub struct RequestBuilder {
-        agent_id: Option<String>,
-    }
-    impl RequestBuilder {
-        /// Agent ID. The value ranges from 101 to 59999.
-        ///
-        /// Required: `build` fails without it. Range: 101 to 59999.
-        pub fn agent_id(mut self, value: impl Into<String>) -> Self {
-            self.agent_id = Some(value.into());
-            self
-        }
-        /// The request, once every required value is set and every constraint holds.
-        #[inline]
-        pub fn build(self) -> Result<Request, BuildError> {
-            let request = Request {
-                agent_id: BuildError::require(self.agent_id, "agentid")?,
-            };
-            request.validate()?;
-            Ok(request)
-        }
-        /// Builds the request and calls it with `client` in one step (a build error is
-        /// the call's `Error::Build`); the future owns a clone of the client.
-        #[inline]
-        pub fn send(
-            self,
-            client: &super::Client,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<Output, Error>,
-        > + Send + 'static {
-            client.core.call_built(self.build())
-        }
-    }
-    impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
         /// Sans-IO: usable without any async runtime.
         #[inline]
@@ -6393,10 +5159,11 @@ pub mod release_agent_conference {
             parts.finish()
         }
     }
-    ::switchboard_runtime::operation!(
-        Request => Output, Error, parse_response,
-        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
-        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
+    ::switchboard_runtime::request_builder!(
+        RequestBuilder => Request { #[doc =
+        " Agent ID. The value ranges from 101 to 59999."] #[doc = " "] #[doc =
+        " Required: `build` fails without it. Range: 101 to 59999."] agent_id : String =
+        required("agentid") }
     );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
@@ -6433,51 +5200,20 @@ pub mod release_agent_conference {
         pub envelope: Option<super::ResponseEnvelope>,
     }
     ::switchboard_runtime::wire_object!(Output { skip envelope = "" });
-    /// Why a call of this endpoint failed: one variant per documented code, then the
-    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
-    #[derive(Debug)]
-    #[non_exhaustive]
-    pub enum Error {
-        /// `000-002`
-        ///
-        /// The URL parameter or address is wrong, or an interface parameter is invalid.
-        #[doc(alias = "000-002")]
-        InvalidParameter(::switchboard_runtime::response::ApiError),
-        /// `100-006`
-        ///
-        /// The agent has not signed in (also returned on a GUID mismatch).
-        #[doc(alias = "100-006")]
-        NotSignedIn(::switchboard_runtime::response::ApiError),
-        /// `100-007`
-        ///
-        /// Exception during the agent operation (WAS resource or internal error).
-        #[doc(alias = "100-007")]
-        AgentOperationException(::switchboard_runtime::response::ApiError),
-        /// `101-001`
-        ///
-        /// The agent has no conference.
-        #[doc(alias = "101-001")]
-        NoConference(::switchboard_runtime::response::ApiError),
-        /// `101-002`
-        ///
-        /// The agent is not the chairperson.
-        #[doc(alias = "101-002")]
-        NotChair(::switchboard_runtime::response::ApiError),
-        /// A service-wide documented code that the endpoint's page does not list.
-        Service(::switchboard_runtime::response::ApiError),
-        /// A code or HTTP status the documentation does not list; the raw response is kept.
-        Undocumented(::switchboard_runtime::response::ApiError),
-        /// The response body could not be decoded; the raw response is kept.
-        Decode(::switchboard_runtime::response::DecodeError),
-        /// The request broke a documented constraint and was not sent.
-        Build(BuildError),
-        /// The request could not be sent (transport or credentials).
-        Send(::switchboard_runtime::auth::SendError),
-    }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { "000-002" =>
-        InvalidParameter, "100-006" => NotSignedIn, "100-007" => AgentOperationException,
-        "101-001" => NoConference, "101-002" => NotChair }
+        enum Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { #[doc =
+        " `000-002`"] #[doc = " "] #[doc =
+        " The URL parameter or address is wrong, or an interface parameter is invalid."]
+        #[doc(alias = "000-002")] "000-002" => InvalidParameter, #[doc = " `100-006`"]
+        #[doc = " "] #[doc =
+        " The agent has not signed in (also returned on a GUID mismatch)."] #[doc(alias =
+        "100-006")] "100-006" => NotSignedIn, #[doc = " `100-007`"] #[doc = " "] #[doc =
+        " Exception during the agent operation (WAS resource or internal error)."]
+        #[doc(alias = "100-007")] "100-007" => AgentOperationException, #[doc =
+        " `101-001`"] #[doc = " "] #[doc = " The agent has no conference."] #[doc(alias =
+        "101-001")] "101-001" => NoConference, #[doc = " `101-002`"] #[doc = " "] #[doc =
+        " The agent is not the chairperson."] #[doc(alias = "101-002")] "101-002" =>
+        NotChair }
     );
 }
 #[rustfmt::skip]
@@ -6513,18 +5249,13 @@ pub mod release_agent_conference {
 ///
 /// Source: <https://support.huaweicloud.com/api-ccfs-cec/cec_07_1283.html>
 pub mod request_agent_conference {
-    use ::switchboard_runtime::bytes::Bytes;
-    use ::switchboard_runtime::error::BuildError;
     #[allow(unused_imports)]
-    use ::switchboard_runtime::wire::ToJson as _;
-    /// The endpoint's id.
-    pub const ID: &str = "request_agent_conference";
-    /// HTTP method.
-    pub const METHOD: &str = "POST";
-    /// Path template under the base URL.
-    pub const PATH: &str = "/resource/agentconf/{agentid}/requestagentconf";
-    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
-    pub const IDEMPOTENT: bool = false;
+    use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response, endpoint { id :
+        "request_agent_conference", method : "POST", path :
+        "/resource/agentconf/{agentid}/requestagentconf", idempotent : false, }
+    );
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[
         "AgentOther_PhoneOffhook",
@@ -6543,9 +5274,7 @@ pub mod request_agent_conference {
         ///
         /// Range: 101 to 59999. Example: `101`. Wire name: `agentid`.
         pub agent_id: String,
-        /// 会场能够容纳的与会人数。取值范围:1~120。
-        ///
-        /// Number of participants the conference can hold. Value range 1–120.
+        /// 会场能够容纳的与会人数。取值范围:1~120。 Number of participants the conference can hold. Value range 1–120.
         ///
         /// Range: 1 to 120. Example: `4`. Wire name: `memberNum`.
         pub member_num: i64,
@@ -6557,9 +5286,7 @@ pub mod request_agent_conference {
         ///
         /// Length: at most 24. Example: `10000`. Wire name: `confCallerNo`.
         pub conf_caller_no: Option<String>,
-        /// 会议申请时长。单位:分钟。取值范围:4~1440。默认值为60。
-        ///
-        /// Requested conference duration in minutes, 4–1440, default 60.
+        /// 会议申请时长。单位:分钟。取值范围:4~1440。默认值为60。 Requested conference duration in minutes, 4–1440, default 60.
         ///
         /// Range: 4 to 1440. Default: `60`. Example: `50`. Wire name: `time`.
         pub time: Option<i64>,
@@ -6575,9 +5302,7 @@ pub mod request_agent_conference {
         ///
         /// Default: `false`. Example: `true`. Wire name: `beepTone`.
         pub beep_tone: Option<bool>,
-        /// 2:播放指定文件音,默认值为2。
-        ///
-        /// 2: play the specified voice file (default 2).
+        /// 2:播放指定文件音,默认值为2。 2: play the specified voice file (default 2).
         ///
         /// Default: `2`. Example: `2`. Wire name: `playMode`.
         pub play_mode: Option<RequestAgentConferencePlayMode>,
@@ -6589,11 +5314,6 @@ pub mod request_agent_conference {
         pub voice_path: Option<String>,
     }
     impl Request {
-        /// A builder; `build` checks required values and documented constraints.
-        #[inline]
-        pub fn builder() -> RequestBuilder {
-            RequestBuilder::default()
-        }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
@@ -6651,122 +5371,6 @@ pub mod request_agent_conference {
             }
             Ok(())
         }
-    }
-    /// Builds a [`Request`].
-    #[derive(Clone, Debug, Default)]
-    pub struct RequestBuilder {
-        agent_id: Option<String>,
-        member_num: Option<i64>,
-        conf_caller_no: Option<String>,
-        time: Option<i64>,
-        prompt_time: Option<i64>,
-        beep_tone: Option<bool>,
-        play_mode: Option<RequestAgentConferencePlayMode>,
-        voice_path: Option<String>,
-    }
-    impl RequestBuilder {
-        /// Agent ID. The value ranges from 101 to 59999.
-        ///
-        /// Required: `build` fails without it. Range: 101 to 59999.
-        pub fn agent_id(mut self, value: impl Into<String>) -> Self {
-            self.agent_id = Some(value.into());
-            self
-        }
-        /// 会场能够容纳的与会人数。取值范围:1~120。
-        ///
-        /// Number of participants the conference can hold. Value range 1–120.
-        ///
-        /// Required: `build` fails without it. Range: 1 to 120.
-        pub fn member_num(mut self, value: impl Into<i64>) -> Self {
-            self.member_num = Some(value.into());
-            self
-        }
-        /// 会议外呼用户时显示的主叫号码。最大长度为24字节。不输入参数时,平台默认使用VDN配置台基本信息的系统主叫号码。在VDN有号码限制的情况,需要号码在限制范围内。
-        ///
-        /// Calling number displayed when the conference calls out to users. At most 24 bytes. When absent, the platform uses the system calling number of the VDN's basic information; when the VDN restricts numbers, the number must be within the restriction.
-        ///
-        /// Optional. Length: at most 24.
-        pub fn conf_caller_no(mut self, value: impl Into<String>) -> Self {
-            self.conf_caller_no = Some(value.into());
-            self
-        }
-        /// 会议申请时长。单位:分钟。取值范围:4~1440。默认值为60。
-        ///
-        /// Requested conference duration in minutes, 4–1440, default 60.
-        ///
-        /// Optional. Range: 4 to 1440.
-        pub fn time(mut self, value: impl Into<i64>) -> Self {
-            self.time = Some(value.into());
-            self
-        }
-        /// 会议结束前提示时长。可选参数。单位:分钟。取值范围:3~1440。默认值为3。如果大于等于会议申请时长,按照申请时长-1计算。
-        ///
-        /// Reminder lead time before the conference ends, in minutes, 3–1440, default 3. If it is greater than or equal to the requested duration, requested duration − 1 is used.
-        ///
-        /// Optional. Range: 3 to 1440.
-        pub fn prompt_time(mut self, value: impl Into<i64>) -> Self {
-            self.prompt_time = Some(value.into());
-            self
-        }
-        /// 有用户加入、退出会议时是否播放提示音。默认值为false。
-        ///
-        /// Whether a prompt tone is played when a user joins or leaves the conference. Default false.
-        ///
-        /// Optional.
-        pub fn beep_tone(mut self, value: impl Into<bool>) -> Self {
-            self.beep_tone = Some(value.into());
-            self
-        }
-        /// 2:播放指定文件音,默认值为2。
-        ///
-        /// 2: play the specified voice file (default 2).
-        ///
-        /// Optional.
-        pub fn play_mode(
-            mut self,
-            value: impl Into<RequestAgentConferencePlayMode>,
-        ) -> Self {
-            self.play_mode = Some(value.into());
-            self
-        }
-        /// 文件绝对路径名。文件格式为: 盘符/conf/vdn编号/放音文件名,例如: y:/conf/120/1136287.V3 当“BeepTone”设置为“true”时,此参数必须设置并且playMode需要为2;当“BeepTone”设置为“false”时,此参数设置无效。最大长度为127。
-        ///
-        /// Absolute path of the voice file, format drive/conf/VDN ID/file name, e.g. y:/conf/120/1136287.V3. Required (with playMode 2) when beepTone is true; ignored when beepTone is false. At most 127 characters.
-        ///
-        /// Optional. Length: at most 127.
-        pub fn voice_path(mut self, value: impl Into<String>) -> Self {
-            self.voice_path = Some(value.into());
-            self
-        }
-        /// The request, once every required value is set and every constraint holds.
-        #[inline]
-        pub fn build(self) -> Result<Request, BuildError> {
-            let request = Request {
-                agent_id: BuildError::require(self.agent_id, "agentid")?,
-                member_num: BuildError::require(self.member_num, "memberNum")?,
-                conf_caller_no: self.conf_caller_no,
-                time: self.time,
-                prompt_time: self.prompt_time,
-                beep_tone: self.beep_tone,
-                play_mode: self.play_mode,
-                voice_path: self.voice_path,
-            };
-            request.validate()?;
-            Ok(request)
-        }
-        /// Builds the request and calls it with `client` in one step (a build error is
-        /// the call's `Error::Build`); the future owns a clone of the client.
-        #[inline]
-        pub fn send(
-            self,
-            client: &super::Client,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<Output, Error>,
-        > + Send + 'static {
-            client.core.call_built(self.build())
-        }
-    }
-    impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
         /// Sans-IO: usable without any async runtime.
         #[inline]
@@ -6807,10 +5411,38 @@ pub mod request_agent_conference {
             parts.finish()
         }
     }
-    ::switchboard_runtime::operation!(
-        Request => Output, Error, parse_response,
-        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
-        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
+    ::switchboard_runtime::request_builder!(
+        RequestBuilder => Request { #[doc =
+        " Agent ID. The value ranges from 101 to 59999."] #[doc = " "] #[doc =
+        " Required: `build` fails without it. Range: 101 to 59999."] agent_id : String =
+        required("agentid"), #[doc =
+        " 会场能够容纳的与会人数。取值范围:1~120。 Number of participants the conference can hold. Value range 1–120."]
+        #[doc = " "] #[doc = " Required: `build` fails without it. Range: 1 to 120."]
+        member_num : i64 = required("memberNum"), #[doc =
+        " 会议外呼用户时显示的主叫号码。最大长度为24字节。不输入参数时,平台默认使用VDN配置台基本信息的系统主叫号码。在VDN有号码限制的情况,需要号码在限制范围内。"]
+        #[doc = " "] #[doc =
+        " Calling number displayed when the conference calls out to users. At most 24 bytes. When absent, the platform uses the system calling number of the VDN's basic information; when the VDN restricts numbers, the number must be within the restriction."]
+        #[doc = " "] #[doc = " Optional. Length: at most 24."] conf_caller_no : String =
+        optional, #[doc =
+        " 会议申请时长。单位:分钟。取值范围:4~1440。默认值为60。 Requested conference duration in minutes, 4–1440, default 60."]
+        #[doc = " "] #[doc = " Optional. Range: 4 to 1440."] time : i64 = optional, #[doc
+        =
+        " 会议结束前提示时长。可选参数。单位:分钟。取值范围:3~1440。默认值为3。如果大于等于会议申请时长,按照申请时长-1计算。"]
+        #[doc = " "] #[doc =
+        " Reminder lead time before the conference ends, in minutes, 3–1440, default 3. If it is greater than or equal to the requested duration, requested duration − 1 is used."]
+        #[doc = " "] #[doc = " Optional. Range: 3 to 1440."] prompt_time : i64 =
+        optional, #[doc =
+        " 有用户加入、退出会议时是否播放提示音。默认值为false。"]
+        #[doc = " "] #[doc =
+        " Whether a prompt tone is played when a user joins or leaves the conference. Default false."]
+        #[doc = " "] #[doc = " Optional."] beep_tone : bool = optional, #[doc =
+        " 2:播放指定文件音,默认值为2。 2: play the specified voice file (default 2). Optional."]
+        play_mode : RequestAgentConferencePlayMode = optional, #[doc =
+        " 文件绝对路径名。文件格式为: 盘符/conf/vdn编号/放音文件名,例如: y:/conf/120/1136287.V3 当“BeepTone”设置为“true”时,此参数必须设置并且playMode需要为2;当“BeepTone”设置为“false”时,此参数设置无效。最大长度为127。"]
+        #[doc = " "] #[doc =
+        " Absolute path of the voice file, format drive/conf/VDN ID/file name, e.g. y:/conf/120/1136287.V3. Required (with playMode 2) when beepTone is true; ignored when beepTone is false. At most 127 characters."]
+        #[doc = " "] #[doc = " Optional. Length: at most 127."] voice_path : String =
+        optional }
     );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
@@ -6847,24 +5479,8 @@ pub mod request_agent_conference {
         pub envelope: Option<super::ResponseEnvelope>,
     }
     ::switchboard_runtime::wire_object!(Output { skip envelope = "" });
-    /// Why a call of this endpoint failed: one variant per documented code, then the
-    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
-    #[derive(Debug)]
-    #[non_exhaustive]
-    pub enum Error {
-        /// A service-wide documented code that the endpoint's page does not list.
-        Service(::switchboard_runtime::response::ApiError),
-        /// A code or HTTP status the documentation does not list; the raw response is kept.
-        Undocumented(::switchboard_runtime::response::ApiError),
-        /// The response body could not be decoded; the raw response is kept.
-        Decode(::switchboard_runtime::response::DecodeError),
-        /// The request broke a documented constraint and was not sent.
-        Build(BuildError),
-        /// The request could not be sent (transport or credentials).
-        Send(::switchboard_runtime::auth::SendError),
-    }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, {}
+        enum Error, ID, ERRORS, super::ERRORS, super::ServiceCode, {}
     );
     /// Documented values; others are kept as received.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -6931,18 +5547,12 @@ pub mod request_agent_conference {
 ///
 /// Source: <https://support.huaweicloud.com/intl/en-us/api-cec/cec_07_1202.html>
 pub mod sign_in {
-    use ::switchboard_runtime::bytes::Bytes;
-    use ::switchboard_runtime::error::BuildError;
     #[allow(unused_imports)]
-    use ::switchboard_runtime::wire::ToJson as _;
-    /// The endpoint's id.
-    pub const ID: &str = "sign_in";
-    /// HTTP method.
-    pub const METHOD: &str = "PUT";
-    /// Path template under the base URL.
-    pub const PATH: &str = "/resource/onlineagent/{agentid}";
-    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
-    pub const IDEMPOTENT: bool = false;
+    use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response, endpoint { id : "sign_in", method :
+        "PUT", path : "/resource/onlineagent/{agentid}", idempotent : false, }
+    );
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
@@ -7008,43 +5618,25 @@ pub mod sign_in {
         ///
         /// Length: at most 32. Wire name: `password`.
         pub password: ::switchboard_runtime::Secret,
-        /// Softphone number bound at sign-in.
-        ///
-        /// Length: at most 24. Wire name: `phonenum`.
+        /// Softphone number bound at sign-in. Length: at most 24. Wire name: `phonenum`.
         pub phone_num: String,
-        /// Whether calls are answered automatically.
-        ///
-        /// Default: `true`. Wire name: `autoanswer`.
+        /// Whether calls are answered automatically. Default: `true`. Wire name: `autoanswer`.
         pub auto_answer: Option<bool>,
-        /// Whether the agent enters the idle state automatically.
-        ///
-        /// Default: `true`. Wire name: `autoenteridle`.
+        /// Whether the agent enters the idle state automatically. Default: `true`. Wire name: `autoenteridle`.
         pub auto_enter_idle: Option<bool>,
-        /// Whether the phone is released.
-        ///
-        /// Default: `true`. Wire name: `releasephone`.
+        /// Whether the phone is released. Default: `true`. Wire name: `releasephone`.
         pub release_phone: Option<bool>,
-        /// Agent type.
-        ///
-        /// Default: `4`. Wire name: `agenttype`.
+        /// Agent type. Default: `4`. Wire name: `agenttype`.
         pub agent_type: Option<SignInAgentType>,
-        /// State after sign-in.
-        ///
-        /// Default: `4`. Wire name: `status`.
+        /// State after sign-in. Default: `4`. Wire name: `status`.
         pub status: Option<SignInStatus>,
-        /// IP address of the agent; no IPv6.
-        ///
-        /// Length: at most 15. Default: `127.0.0.1`. Wire name: `ip`.
+        /// IP address of the agent; no IPv6. Length: at most 15. Default: `127.0.0.1`. Wire name: `ip`.
         pub ip: Option<String>,
-        /// Entry IP address.
-        ///
-        /// Unconfirmed: The body table gives no description or constraint for this field.
+        /// Entry IP address. Unconfirmed: The body table gives no description or constraint for this field.
         ///
         /// Wire name: `entryIp`.
         pub entry_ip: Option<String>,
-        /// Phone linkage.
-        ///
-        /// Default: `false`. Wire name: `phonelinkage`.
+        /// Phone linkage. Default: `false`. Wire name: `phonelinkage`.
         pub phone_linkage: Option<bool>,
         /// Sign in to the web (multimedia) channel.
         ///
@@ -7058,9 +5650,7 @@ pub mod sign_in {
         ///
         /// Default: `false`. Wire name: `checkInMailm`.
         pub check_in_mailm: Option<bool>,
-        /// Video phone number.
-        ///
-        /// Length: at most 24. Wire name: `vcPhoneNumber`.
+        /// Video phone number. Length: at most 24. Wire name: `vcPhoneNumber`.
         pub vc_phone_number: Option<String>,
         /// Listen status.
         ///
@@ -7080,11 +5670,6 @@ pub mod sign_in {
         pub service_token: Option<String>,
     }
     impl Request {
-        /// A builder; `build` checks required values and documented constraints.
-        #[inline]
-        pub fn builder() -> RequestBuilder {
-            RequestBuilder::default()
-        }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
@@ -7137,189 +5722,6 @@ pub mod sign_in {
             }
             Ok(())
         }
-    }
-    /// Builds a [`Request`].
-    #[derive(Clone, Debug, Default)]
-    pub struct RequestBuilder {
-        agent_id: Option<String>,
-        password: Option<::switchboard_runtime::Secret>,
-        phone_num: Option<String>,
-        auto_answer: Option<bool>,
-        auto_enter_idle: Option<bool>,
-        release_phone: Option<bool>,
-        agent_type: Option<SignInAgentType>,
-        status: Option<SignInStatus>,
-        ip: Option<String>,
-        entry_ip: Option<String>,
-        phone_linkage: Option<bool>,
-        check_in_webm: Option<bool>,
-        check_in_mailm: Option<bool>,
-        vc_phone_number: Option<String>,
-        listen_status: Option<bool>,
-        call_back_uri: Option<String>,
-        service_token: Option<String>,
-    }
-    impl RequestBuilder {
-        /// Agent ID. The value ranges from 101 to 59999.
-        ///
-        /// Required: `build` fails without it. Range: 101 to 59999.
-        pub fn agent_id(mut self, value: impl Into<String>) -> Self {
-            self.agent_id = Some(value.into());
-            self
-        }
-        /// Sign-in password. When LOGIN_PWD_DECRYPT_ENABLE=true it must be ciphertext produced by the caller with a Chinese national algorithm.
-        ///
-        /// Required: `build` fails without it. Length: at most 32.
-        pub fn password(
-            mut self,
-            value: impl Into<::switchboard_runtime::Secret>,
-        ) -> Self {
-            self.password = Some(value.into());
-            self
-        }
-        /// Softphone number bound at sign-in.
-        ///
-        /// Required: `build` fails without it. Length: at most 24.
-        pub fn phone_num(mut self, value: impl Into<String>) -> Self {
-            self.phone_num = Some(value.into());
-            self
-        }
-        /// Whether calls are answered automatically.
-        ///
-        /// Optional.
-        pub fn auto_answer(mut self, value: impl Into<bool>) -> Self {
-            self.auto_answer = Some(value.into());
-            self
-        }
-        /// Whether the agent enters the idle state automatically.
-        ///
-        /// Optional.
-        pub fn auto_enter_idle(mut self, value: impl Into<bool>) -> Self {
-            self.auto_enter_idle = Some(value.into());
-            self
-        }
-        /// Whether the phone is released.
-        ///
-        /// Optional.
-        pub fn release_phone(mut self, value: impl Into<bool>) -> Self {
-            self.release_phone = Some(value.into());
-            self
-        }
-        /// Agent type.
-        ///
-        /// Optional.
-        pub fn agent_type(mut self, value: impl Into<SignInAgentType>) -> Self {
-            self.agent_type = Some(value.into());
-            self
-        }
-        /// State after sign-in.
-        ///
-        /// Optional.
-        pub fn status(mut self, value: impl Into<SignInStatus>) -> Self {
-            self.status = Some(value.into());
-            self
-        }
-        /// IP address of the agent; no IPv6.
-        ///
-        /// Optional. Length: at most 15.
-        pub fn ip(mut self, value: impl Into<String>) -> Self {
-            self.ip = Some(value.into());
-            self
-        }
-        /// Entry IP address.
-        ///
-        /// Optional.
-        pub fn entry_ip(mut self, value: impl Into<String>) -> Self {
-            self.entry_ip = Some(value.into());
-            self
-        }
-        /// Phone linkage.
-        ///
-        /// Optional.
-        pub fn phone_linkage(mut self, value: impl Into<bool>) -> Self {
-            self.phone_linkage = Some(value.into());
-            self
-        }
-        /// Sign in to the web (multimedia) channel.
-        ///
-        /// Optional.
-        pub fn check_in_webm(mut self, value: impl Into<bool>) -> Self {
-            self.check_in_webm = Some(value.into());
-            self
-        }
-        /// Sign in to the mail channel.
-        ///
-        /// Optional.
-        pub fn check_in_mailm(mut self, value: impl Into<bool>) -> Self {
-            self.check_in_mailm = Some(value.into());
-            self
-        }
-        /// Video phone number.
-        ///
-        /// Optional. Length: at most 24.
-        pub fn vc_phone_number(mut self, value: impl Into<String>) -> Self {
-            self.vc_phone_number = Some(value.into());
-            self
-        }
-        /// Listen status.
-        ///
-        /// Optional.
-        pub fn listen_status(mut self, value: impl Into<bool>) -> Self {
-            self.listen_status = Some(value.into());
-            self
-        }
-        /// Event push address. Passing both callBackUri and serviceToken selects event push mode; otherwise polling mode.
-        ///
-        /// Optional.
-        pub fn call_back_uri(mut self, value: impl Into<String>) -> Self {
-            self.call_back_uri = Some(value.into());
-            self
-        }
-        /// Token for event push mode (named on the events page, cec_05_40100).
-        ///
-        /// Optional.
-        pub fn service_token(mut self, value: impl Into<String>) -> Self {
-            self.service_token = Some(value.into());
-            self
-        }
-        /// The request, once every required value is set and every constraint holds.
-        #[inline]
-        pub fn build(self) -> Result<Request, BuildError> {
-            let request = Request {
-                agent_id: BuildError::require(self.agent_id, "agentid")?,
-                password: BuildError::require(self.password, "password")?,
-                phone_num: BuildError::require(self.phone_num, "phonenum")?,
-                auto_answer: self.auto_answer,
-                auto_enter_idle: self.auto_enter_idle,
-                release_phone: self.release_phone,
-                agent_type: self.agent_type,
-                status: self.status,
-                ip: self.ip,
-                entry_ip: self.entry_ip,
-                phone_linkage: self.phone_linkage,
-                check_in_webm: self.check_in_webm,
-                check_in_mailm: self.check_in_mailm,
-                vc_phone_number: self.vc_phone_number,
-                listen_status: self.listen_status,
-                call_back_uri: self.call_back_uri,
-                service_token: self.service_token,
-            };
-            request.validate()?;
-            Ok(request)
-        }
-        /// Builds the request and calls it with `client` in one step (a build error is
-        /// the call's `Error::Build`); the future owns a clone of the client.
-        #[inline]
-        pub fn send(
-            self,
-            client: &super::Client,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<Output, Error>,
-        > + Send + 'static {
-            client.core.call_built(self.build())
-        }
-    }
-    impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
         /// Sans-IO: usable without any async runtime.
         #[inline]
@@ -7384,10 +5786,35 @@ pub mod sign_in {
             parts.finish()
         }
     }
-    ::switchboard_runtime::operation!(
-        Request => Output, Error, parse_response,
-        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
-        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
+    ::switchboard_runtime::request_builder!(
+        RequestBuilder => Request { #[doc =
+        " Agent ID. The value ranges from 101 to 59999."] #[doc = " "] #[doc =
+        " Required: `build` fails without it. Range: 101 to 59999."] agent_id : String =
+        required("agentid"), #[doc =
+        " Sign-in password. When LOGIN_PWD_DECRYPT_ENABLE=true it must be ciphertext produced by the caller with a Chinese national algorithm."]
+        #[doc = " "] #[doc = " Required: `build` fails without it. Length: at most 32."]
+        password : ::switchboard_runtime::Secret = required("password"), #[doc =
+        " Softphone number bound at sign-in. Required: `build` fails without it. Length: at most 24."]
+        phone_num : String = required("phonenum"), #[doc =
+        " Whether calls are answered automatically. Optional."] auto_answer : bool =
+        optional, #[doc =
+        " Whether the agent enters the idle state automatically. Optional."]
+        auto_enter_idle : bool = optional, #[doc =
+        " Whether the phone is released. Optional."] release_phone : bool = optional,
+        #[doc = " Agent type. Optional."] agent_type : SignInAgentType = optional, #[doc
+        = " State after sign-in. Optional."] status : SignInStatus = optional, #[doc =
+        " IP address of the agent; no IPv6. Optional. Length: at most 15."] ip : String =
+        optional, #[doc = " Entry IP address. Optional."] entry_ip : String = optional,
+        #[doc = " Phone linkage. Optional."] phone_linkage : bool = optional, #[doc =
+        " Sign in to the web (multimedia) channel. Optional."] check_in_webm : bool =
+        optional, #[doc = " Sign in to the mail channel. Optional."] check_in_mailm :
+        bool = optional, #[doc = " Video phone number. Optional. Length: at most 24."]
+        vc_phone_number : String = optional, #[doc = " Listen status. Optional."]
+        listen_status : bool = optional, #[doc =
+        " Event push address. Passing both callBackUri and serviceToken selects event push mode; otherwise polling mode."]
+        #[doc = " "] #[doc = " Optional."] call_back_uri : String = optional, #[doc =
+        " Token for event push mode (named on the events page, cec_05_40100). Optional."]
+        service_token : String = optional }
     );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
@@ -7424,57 +5851,21 @@ pub mod sign_in {
         pub envelope: Option<super::ResponseEnvelope>,
     }
     ::switchboard_runtime::wire_object!(Output { skip envelope = "" });
-    /// Why a call of this endpoint failed: one variant per documented code, then the
-    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
-    #[derive(Debug)]
-    #[non_exhaustive]
-    pub enum Error {
-        /// `100-001`
-        ///
-        /// Sign-in parameters are empty or invalid.
-        #[doc(alias = "100-001")]
-        SignInParamsEmptyOrInvalid(::switchboard_runtime::response::ApiError),
-        /// `100-002`
-        ///
-        /// The agent has already signed in (on plain sign-in, signed in elsewhere).
-        #[doc(alias = "100-002")]
-        AlreadySignedIn(::switchboard_runtime::response::ApiError),
-        /// `100-003`
-        ///
-        /// Resource/ProviderUnavailableException during sign-in.
-        #[doc(alias = "100-003")]
-        SignInResourceUnavailable(::switchboard_runtime::response::ApiError),
-        /// `100-004`
-        ///
-        /// Wrong user name or password.
-        #[doc(alias = "100-004")]
-        WrongUserOrPassword(::switchboard_runtime::response::ApiError),
-        /// `100-011`
-        ///
-        /// Sign-in parameter invalid.
-        #[doc(alias = "100-011")]
-        SignInParamInvalid(::switchboard_runtime::response::ApiError),
-        /// `100-021`
-        ///
-        /// Sign-in in progress.
-        #[doc(alias = "100-021")]
-        SignInInProgress(::switchboard_runtime::response::ApiError),
-        /// A service-wide documented code that the endpoint's page does not list.
-        Service(::switchboard_runtime::response::ApiError),
-        /// A code or HTTP status the documentation does not list; the raw response is kept.
-        Undocumented(::switchboard_runtime::response::ApiError),
-        /// The response body could not be decoded; the raw response is kept.
-        Decode(::switchboard_runtime::response::DecodeError),
-        /// The request broke a documented constraint and was not sent.
-        Build(BuildError),
-        /// The request could not be sent (transport or credentials).
-        Send(::switchboard_runtime::auth::SendError),
-    }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { "100-001" =>
-        SignInParamsEmptyOrInvalid, "100-002" => AlreadySignedIn, "100-003" =>
-        SignInResourceUnavailable, "100-004" => WrongUserOrPassword, "100-011" =>
-        SignInParamInvalid, "100-021" => SignInInProgress }
+        enum Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { #[doc =
+        " `100-001`"] #[doc = " "] #[doc = " Sign-in parameters are empty or invalid."]
+        #[doc(alias = "100-001")] "100-001" => SignInParamsEmptyOrInvalid, #[doc =
+        " `100-002`"] #[doc = " "] #[doc =
+        " The agent has already signed in (on plain sign-in, signed in elsewhere)."]
+        #[doc(alias = "100-002")] "100-002" => AlreadySignedIn, #[doc = " `100-003`"]
+        #[doc = " "] #[doc = " Resource/ProviderUnavailableException during sign-in."]
+        #[doc(alias = "100-003")] "100-003" => SignInResourceUnavailable, #[doc =
+        " `100-004`"] #[doc = " "] #[doc = " Wrong user name or password."] #[doc(alias =
+        "100-004")] "100-004" => WrongUserOrPassword, #[doc = " `100-011`"] #[doc = " "]
+        #[doc = " Sign-in parameter invalid."] #[doc(alias = "100-011")] "100-011" =>
+        SignInParamInvalid, #[doc = " `100-021`"] #[doc = " "] #[doc =
+        " Sign-in in progress."] #[doc(alias = "100-021")] "100-021" => SignInInProgress
+        }
     );
     /// Documented values; others are kept as received.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -7597,18 +5988,12 @@ pub mod sign_in {
 ///
 /// Source: <https://support.huaweicloud.com/intl/en-us/api-cec/cec_07_1202.html>
 pub mod sign_out {
-    use ::switchboard_runtime::bytes::Bytes;
-    use ::switchboard_runtime::error::BuildError;
     #[allow(unused_imports)]
-    use ::switchboard_runtime::wire::ToJson as _;
-    /// The endpoint's id.
-    pub const ID: &str = "sign_out";
-    /// HTTP method.
-    pub const METHOD: &str = "DELETE";
-    /// Path template under the base URL.
-    pub const PATH: &str = "/resource/onlineagent/{agentid}/logout";
-    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
-    pub const IDEMPOTENT: bool = false;
+    use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response, endpoint { id : "sign_out", method :
+        "DELETE", path : "/resource/onlineagent/{agentid}/logout", idempotent : false, }
+    );
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
@@ -7654,11 +6039,6 @@ pub mod sign_out {
         pub agent_id: String,
     }
     impl Request {
-        /// A builder; `build` checks required values and documented constraints.
-        #[inline]
-        pub fn builder() -> RequestBuilder {
-            RequestBuilder::default()
-        }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
@@ -7673,42 +6053,6 @@ pub mod sign_out {
             }
             Ok(())
         }
-    }
-    /// Builds a [`Request`].
-    #[derive(Clone, Debug, Default)]
-    pub struct RequestBuilder {
-        agent_id: Option<String>,
-    }
-    impl RequestBuilder {
-        /// Agent ID. The value ranges from 101 to 59999.
-        ///
-        /// Required: `build` fails without it. Range: 101 to 59999.
-        pub fn agent_id(mut self, value: impl Into<String>) -> Self {
-            self.agent_id = Some(value.into());
-            self
-        }
-        /// The request, once every required value is set and every constraint holds.
-        #[inline]
-        pub fn build(self) -> Result<Request, BuildError> {
-            let request = Request {
-                agent_id: BuildError::require(self.agent_id, "agentid")?,
-            };
-            request.validate()?;
-            Ok(request)
-        }
-        /// Builds the request and calls it with `client` in one step (a build error is
-        /// the call's `Error::Build`); the future owns a clone of the client.
-        #[inline]
-        pub fn send(
-            self,
-            client: &super::Client,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<Output, Error>,
-        > + Send + 'static {
-            client.core.call_built(self.build())
-        }
-    }
-    impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
         /// Sans-IO: usable without any async runtime.
         #[inline]
@@ -7729,10 +6073,11 @@ pub mod sign_out {
             parts.finish()
         }
     }
-    ::switchboard_runtime::operation!(
-        Request => Output, Error, parse_response,
-        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
-        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
+    ::switchboard_runtime::request_builder!(
+        RequestBuilder => Request { #[doc =
+        " Agent ID. The value ranges from 101 to 59999."] #[doc = " "] #[doc =
+        " Required: `build` fails without it. Range: 101 to 59999."] agent_id : String =
+        required("agentid") }
     );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
@@ -7767,46 +6112,17 @@ pub mod sign_out {
         pub envelope: Option<super::ResponseEnvelope>,
     }
     ::switchboard_runtime::wire_object!(Output { skip envelope = "" });
-    /// Why a call of this endpoint failed: one variant per documented code, then the
-    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
-    #[derive(Debug)]
-    #[non_exhaustive]
-    pub enum Error {
-        /// `100-005`
-        ///
-        /// Sign-out parameters are invalid.
-        #[doc(alias = "100-005")]
-        SignOutParamsInvalid(::switchboard_runtime::response::ApiError),
-        /// `100-006`
-        ///
-        /// The agent has not signed in (also returned on a GUID mismatch).
-        #[doc(alias = "100-006")]
-        NotSignedIn(::switchboard_runtime::response::ApiError),
-        /// `100-008`
-        ///
-        /// The agent has already signed out.
-        #[doc(alias = "100-008")]
-        AlreadySignedOut(::switchboard_runtime::response::ApiError),
-        /// `100-010`
-        ///
-        /// State error at sign-out.
-        #[doc(alias = "100-010")]
-        SignOutStateError(::switchboard_runtime::response::ApiError),
-        /// A service-wide documented code that the endpoint's page does not list.
-        Service(::switchboard_runtime::response::ApiError),
-        /// A code or HTTP status the documentation does not list; the raw response is kept.
-        Undocumented(::switchboard_runtime::response::ApiError),
-        /// The response body could not be decoded; the raw response is kept.
-        Decode(::switchboard_runtime::response::DecodeError),
-        /// The request broke a documented constraint and was not sent.
-        Build(BuildError),
-        /// The request could not be sent (transport or credentials).
-        Send(::switchboard_runtime::auth::SendError),
-    }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { "100-005" =>
-        SignOutParamsInvalid, "100-006" => NotSignedIn, "100-008" => AlreadySignedOut,
-        "100-010" => SignOutStateError }
+        enum Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { #[doc =
+        " `100-005`"] #[doc = " "] #[doc = " Sign-out parameters are invalid."]
+        #[doc(alias = "100-005")] "100-005" => SignOutParamsInvalid, #[doc =
+        " `100-006`"] #[doc = " "] #[doc =
+        " The agent has not signed in (also returned on a GUID mismatch)."] #[doc(alias =
+        "100-006")] "100-006" => NotSignedIn, #[doc = " `100-008`"] #[doc = " "] #[doc =
+        " The agent has already signed out."] #[doc(alias = "100-008")] "100-008" =>
+        AlreadySignedOut, #[doc = " `100-010`"] #[doc = " "] #[doc =
+        " State error at sign-out."] #[doc(alias = "100-010")] "100-010" =>
+        SignOutStateError }
     );
 }
 #[rustfmt::skip]
@@ -7840,18 +6156,13 @@ pub mod sign_out {
 ///
 /// Source: <https://support.huaweicloud.com/intl/en-us/api-cec/cec_07_1245.html>
 pub mod three_party_call {
-    use ::switchboard_runtime::bytes::Bytes;
-    use ::switchboard_runtime::error::BuildError;
     #[allow(unused_imports)]
-    use ::switchboard_runtime::wire::ToJson as _;
-    /// The endpoint's id.
-    pub const ID: &str = "three_party_call";
-    /// HTTP method.
-    pub const METHOD: &str = "POST";
-    /// Path template under the base URL.
-    pub const PATH: &str = "/resource/voicecall/{agentid}/confjoin";
-    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
-    pub const IDEMPOTENT: bool = false;
+    use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response, endpoint { id : "three_party_call",
+        method : "POST", path : "/resource/voicecall/{agentid}/confjoin", idempotent :
+        false, }
+    );
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
@@ -7876,11 +6187,6 @@ pub mod three_party_call {
         pub call_app_data: Option<String>,
     }
     impl Request {
-        /// A builder; `build` checks required values and documented constraints.
-        #[inline]
-        pub fn builder() -> RequestBuilder {
-            RequestBuilder::default()
-        }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
@@ -7905,60 +6211,6 @@ pub mod three_party_call {
             }
             Ok(())
         }
-    }
-    /// Builds a [`Request`].
-    #[derive(Clone, Debug, Default)]
-    pub struct RequestBuilder {
-        agent_id: Option<String>,
-        call_id: Option<String>,
-        call_app_data: Option<String>,
-    }
-    impl RequestBuilder {
-        /// Agent ID. The value ranges from 101 to 59999.
-        ///
-        /// Required: `build` fails without it. Range: 101 to 59999.
-        pub fn agent_id(mut self, value: impl Into<String>) -> Self {
-            self.agent_id = Some(value.into());
-            self
-        }
-        /// Indicates the ID of the call that the agent is holding. It cannot be blank.
-        ///
-        /// Required: `build` fails without it. Length: at least 1.
-        pub fn call_id(mut self, value: impl Into<String>) -> Self {
-            self.call_id = Some(value.into());
-            self
-        }
-        /// Call-associated data to be configured. It can be left empty. The maximum value is 16 KB.
-        ///
-        /// Optional.
-        pub fn call_app_data(mut self, value: impl Into<String>) -> Self {
-            self.call_app_data = Some(value.into());
-            self
-        }
-        /// The request, once every required value is set and every constraint holds.
-        #[inline]
-        pub fn build(self) -> Result<Request, BuildError> {
-            let request = Request {
-                agent_id: BuildError::require(self.agent_id, "agentid")?,
-                call_id: BuildError::require(self.call_id, "callid")?,
-                call_app_data: self.call_app_data,
-            };
-            request.validate()?;
-            Ok(request)
-        }
-        /// Builds the request and calls it with `client` in one step (a build error is
-        /// the call's `Error::Build`); the future owns a clone of the client.
-        #[inline]
-        pub fn send(
-            self,
-            client: &super::Client,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<Output, Error>,
-        > + Send + 'static {
-            client.core.call_built(self.build())
-        }
-    }
-    impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
         /// Sans-IO: usable without any async runtime.
         #[inline]
@@ -7984,10 +6236,16 @@ pub mod three_party_call {
             parts.finish()
         }
     }
-    ::switchboard_runtime::operation!(
-        Request => Output, Error, parse_response,
-        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
-        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
+    ::switchboard_runtime::request_builder!(
+        RequestBuilder => Request { #[doc =
+        " Agent ID. The value ranges from 101 to 59999."] #[doc = " "] #[doc =
+        " Required: `build` fails without it. Range: 101 to 59999."] agent_id : String =
+        required("agentid"), #[doc =
+        " Indicates the ID of the call that the agent is holding. It cannot be blank."]
+        #[doc = " "] #[doc = " Required: `build` fails without it. Length: at least 1."]
+        call_id : String = required("callid"), #[doc =
+        " Call-associated data to be configured. It can be left empty. The maximum value is 16 KB. Optional."]
+        call_app_data : String = optional }
     );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
@@ -8024,24 +6282,8 @@ pub mod three_party_call {
         pub envelope: Option<super::ResponseEnvelope>,
     }
     ::switchboard_runtime::wire_object!(Output { skip envelope = "" });
-    /// Why a call of this endpoint failed: one variant per documented code, then the
-    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
-    #[derive(Debug)]
-    #[non_exhaustive]
-    pub enum Error {
-        /// A service-wide documented code that the endpoint's page does not list.
-        Service(::switchboard_runtime::response::ApiError),
-        /// A code or HTTP status the documentation does not list; the raw response is kept.
-        Undocumented(::switchboard_runtime::response::ApiError),
-        /// The response body could not be decoded; the raw response is kept.
-        Decode(::switchboard_runtime::response::DecodeError),
-        /// The request broke a documented constraint and was not sent.
-        Build(BuildError),
-        /// The request could not be sent (transport or credentials).
-        Send(::switchboard_runtime::auth::SendError),
-    }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, {}
+        enum Error, ID, ERRORS, super::ERRORS, super::ServiceCode, {}
     );
 }
 #[rustfmt::skip]
@@ -8072,18 +6314,13 @@ pub mod three_party_call {
 ///
 /// Source: <https://support.huaweicloud.com/api-ccfs-cec/cec_07_1291.html>
 pub mod transfer_conference_chair {
-    use ::switchboard_runtime::bytes::Bytes;
-    use ::switchboard_runtime::error::BuildError;
     #[allow(unused_imports)]
-    use ::switchboard_runtime::wire::ToJson as _;
-    /// The endpoint's id.
-    pub const ID: &str = "transfer_conference_chair";
-    /// HTTP method.
-    pub const METHOD: &str = "POST";
-    /// Path template under the base URL.
-    pub const PATH: &str = "/resource/agentconf/{agentid}/applytoshiftpresident";
-    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
-    pub const IDEMPOTENT: bool = false;
+    use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response, endpoint { id :
+        "transfer_conference_chair", method : "POST", path :
+        "/resource/agentconf/{agentid}/applytoshiftpresident", idempotent : false, }
+    );
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[
         "AgentConf_ParticipantChanged",
@@ -8150,9 +6387,7 @@ pub mod transfer_conference_chair {
         ///
         /// Range: 101 to 59999. Example: `101`. Wire name: `agentid`.
         pub agent_id: String,
-        /// 待转移的目标座席工号。
-        ///
-        /// ID of the agent to whom the chairperson permission is to be transferred.
+        /// 待转移的目标座席工号。 ID of the agent to whom the chairperson permission is to be transferred.
         ///
         /// Unconfirmed: The Chinese table gives no range; the English copy's description continues with text beginning "R…" that was cut off in the copy read (perhaps a range), so no range is declared.
         ///
@@ -8160,11 +6395,6 @@ pub mod transfer_conference_chair {
         pub dest_agent_no: i64,
     }
     impl Request {
-        /// A builder; `build` checks required values and documented constraints.
-        #[inline]
-        pub fn builder() -> RequestBuilder {
-            RequestBuilder::default()
-        }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
@@ -8179,53 +6409,6 @@ pub mod transfer_conference_chair {
             }
             Ok(())
         }
-    }
-    /// Builds a [`Request`].
-    #[derive(Clone, Debug, Default)]
-    pub struct RequestBuilder {
-        agent_id: Option<String>,
-        dest_agent_no: Option<i64>,
-    }
-    impl RequestBuilder {
-        /// Agent ID. The value ranges from 101 to 59999.
-        ///
-        /// Required: `build` fails without it. Range: 101 to 59999.
-        pub fn agent_id(mut self, value: impl Into<String>) -> Self {
-            self.agent_id = Some(value.into());
-            self
-        }
-        /// 待转移的目标座席工号。
-        ///
-        /// ID of the agent to whom the chairperson permission is to be transferred.
-        ///
-        /// Required: `build` fails without it.
-        pub fn dest_agent_no(mut self, value: impl Into<i64>) -> Self {
-            self.dest_agent_no = Some(value.into());
-            self
-        }
-        /// The request, once every required value is set and every constraint holds.
-        #[inline]
-        pub fn build(self) -> Result<Request, BuildError> {
-            let request = Request {
-                agent_id: BuildError::require(self.agent_id, "agentid")?,
-                dest_agent_no: BuildError::require(self.dest_agent_no, "destAgentNo")?,
-            };
-            request.validate()?;
-            Ok(request)
-        }
-        /// Builds the request and calls it with `client` in one step (a build error is
-        /// the call's `Error::Build`); the future owns a clone of the client.
-        #[inline]
-        pub fn send(
-            self,
-            client: &super::Client,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<Output, Error>,
-        > + Send + 'static {
-            client.core.call_built(self.build())
-        }
-    }
-    impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
         /// Sans-IO: usable without any async runtime.
         #[inline]
@@ -8248,10 +6431,14 @@ pub mod transfer_conference_chair {
             parts.finish()
         }
     }
-    ::switchboard_runtime::operation!(
-        Request => Output, Error, parse_response,
-        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
-        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
+    ::switchboard_runtime::request_builder!(
+        RequestBuilder => Request { #[doc =
+        " Agent ID. The value ranges from 101 to 59999."] #[doc = " "] #[doc =
+        " Required: `build` fails without it. Range: 101 to 59999."] agent_id : String =
+        required("agentid"), #[doc =
+        " 待转移的目标座席工号。 ID of the agent to whom the chairperson permission is to be transferred."]
+        #[doc = " "] #[doc = " Required: `build` fails without it."] dest_agent_no : i64
+        = required("destAgentNo") }
     );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
@@ -8288,57 +6475,22 @@ pub mod transfer_conference_chair {
         pub envelope: Option<super::ResponseEnvelope>,
     }
     ::switchboard_runtime::wire_object!(Output { skip envelope = "" });
-    /// Why a call of this endpoint failed: one variant per documented code, then the
-    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
-    #[derive(Debug)]
-    #[non_exhaustive]
-    pub enum Error {
-        /// `000-002`
-        ///
-        /// The URL parameter or address is wrong, or an interface parameter is invalid.
-        #[doc(alias = "000-002")]
-        InvalidParameter(::switchboard_runtime::response::ApiError),
-        /// `100-006`
-        ///
-        /// The agent has not signed in (also returned on a GUID mismatch).
-        #[doc(alias = "100-006")]
-        NotSignedIn(::switchboard_runtime::response::ApiError),
-        /// `100-007`
-        ///
-        /// Exception during the agent operation (WAS resource or internal error).
-        #[doc(alias = "100-007")]
-        AgentOperationException(::switchboard_runtime::response::ApiError),
-        /// `101-001`
-        ///
-        /// The agent has no conference.
-        #[doc(alias = "101-001")]
-        NoConference(::switchboard_runtime::response::ApiError),
-        /// `101-002`
-        ///
-        /// The agent is not the chairperson.
-        #[doc(alias = "101-002")]
-        NotChair(::switchboard_runtime::response::ApiError),
-        /// `101-005`
-        ///
-        /// The chairperson cannot transfer the chairperson role to itself.
-        #[doc(alias = "101-005")]
-        ChairCannotTransferToSelf(::switchboard_runtime::response::ApiError),
-        /// A service-wide documented code that the endpoint's page does not list.
-        Service(::switchboard_runtime::response::ApiError),
-        /// A code or HTTP status the documentation does not list; the raw response is kept.
-        Undocumented(::switchboard_runtime::response::ApiError),
-        /// The response body could not be decoded; the raw response is kept.
-        Decode(::switchboard_runtime::response::DecodeError),
-        /// The request broke a documented constraint and was not sent.
-        Build(BuildError),
-        /// The request could not be sent (transport or credentials).
-        Send(::switchboard_runtime::auth::SendError),
-    }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { "000-002" =>
-        InvalidParameter, "100-006" => NotSignedIn, "100-007" => AgentOperationException,
-        "101-001" => NoConference, "101-002" => NotChair, "101-005" =>
-        ChairCannotTransferToSelf }
+        enum Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { #[doc =
+        " `000-002`"] #[doc = " "] #[doc =
+        " The URL parameter or address is wrong, or an interface parameter is invalid."]
+        #[doc(alias = "000-002")] "000-002" => InvalidParameter, #[doc = " `100-006`"]
+        #[doc = " "] #[doc =
+        " The agent has not signed in (also returned on a GUID mismatch)."] #[doc(alias =
+        "100-006")] "100-006" => NotSignedIn, #[doc = " `100-007`"] #[doc = " "] #[doc =
+        " Exception during the agent operation (WAS resource or internal error)."]
+        #[doc(alias = "100-007")] "100-007" => AgentOperationException, #[doc =
+        " `101-001`"] #[doc = " "] #[doc = " The agent has no conference."] #[doc(alias =
+        "101-001")] "101-001" => NoConference, #[doc = " `101-002`"] #[doc = " "] #[doc =
+        " The agent is not the chairperson."] #[doc(alias = "101-002")] "101-002" =>
+        NotChair, #[doc = " `101-005`"] #[doc = " "] #[doc =
+        " The chairperson cannot transfer the chairperson role to itself."] #[doc(alias =
+        "101-005")] "101-005" => ChairCannotTransferToSelf }
     );
 }
 #[rustfmt::skip]
@@ -8372,18 +6524,12 @@ pub mod transfer_conference_chair {
 ///
 /// Source: <https://support.huaweicloud.com/intl/th-th/api-cec/cec_07_1241.html>
 pub mod unhold_call {
-    use ::switchboard_runtime::bytes::Bytes;
-    use ::switchboard_runtime::error::BuildError;
     #[allow(unused_imports)]
-    use ::switchboard_runtime::wire::ToJson as _;
-    /// The endpoint's id.
-    pub const ID: &str = "unhold_call";
-    /// HTTP method.
-    pub const METHOD: &str = "POST";
-    /// Path template under the base URL.
-    pub const PATH: &str = "/resource/voicecall/{agentid}/gethold";
-    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
-    pub const IDEMPOTENT: bool = false;
+    use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response, endpoint { id : "unhold_call", method :
+        "POST", path : "/resource/voicecall/{agentid}/gethold", idempotent : false, }
+    );
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
@@ -8396,17 +6542,10 @@ pub mod unhold_call {
         ///
         /// Range: 101 to 59999. Example: `101`. Wire name: `agentid`.
         pub agent_id: String,
-        /// Unique ID of a call.
-        ///
-        /// Example: `1456402370-7`. Wire name: `callid`.
+        /// Unique ID of a call. Example: `1456402370-7`. Wire name: `callid`.
         pub call_id: Option<String>,
     }
     impl Request {
-        /// A builder; `build` checks required values and documented constraints.
-        #[inline]
-        pub fn builder() -> RequestBuilder {
-            RequestBuilder::default()
-        }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
@@ -8421,51 +6560,6 @@ pub mod unhold_call {
             }
             Ok(())
         }
-    }
-    /// Builds a [`Request`].
-    #[derive(Clone, Debug, Default)]
-    pub struct RequestBuilder {
-        agent_id: Option<String>,
-        call_id: Option<String>,
-    }
-    impl RequestBuilder {
-        /// Agent ID. The value ranges from 101 to 59999.
-        ///
-        /// Required: `build` fails without it. Range: 101 to 59999.
-        pub fn agent_id(mut self, value: impl Into<String>) -> Self {
-            self.agent_id = Some(value.into());
-            self
-        }
-        /// Unique ID of a call.
-        ///
-        /// Optional.
-        pub fn call_id(mut self, value: impl Into<String>) -> Self {
-            self.call_id = Some(value.into());
-            self
-        }
-        /// The request, once every required value is set and every constraint holds.
-        #[inline]
-        pub fn build(self) -> Result<Request, BuildError> {
-            let request = Request {
-                agent_id: BuildError::require(self.agent_id, "agentid")?,
-                call_id: self.call_id,
-            };
-            request.validate()?;
-            Ok(request)
-        }
-        /// Builds the request and calls it with `client` in one step (a build error is
-        /// the call's `Error::Build`); the future owns a clone of the client.
-        #[inline]
-        pub fn send(
-            self,
-            client: &super::Client,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<Output, Error>,
-        > + Send + 'static {
-            client.core.call_built(self.build())
-        }
-    }
-    impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
         /// Sans-IO: usable without any async runtime.
         #[inline]
@@ -8489,10 +6583,12 @@ pub mod unhold_call {
             parts.finish()
         }
     }
-    ::switchboard_runtime::operation!(
-        Request => Output, Error, parse_response,
-        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
-        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
+    ::switchboard_runtime::request_builder!(
+        RequestBuilder => Request { #[doc =
+        " Agent ID. The value ranges from 101 to 59999."] #[doc = " "] #[doc =
+        " Required: `build` fails without it. Range: 101 to 59999."] agent_id : String =
+        required("agentid"), #[doc = " Unique ID of a call. Optional."] call_id : String
+        = optional }
     );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
@@ -8529,24 +6625,8 @@ pub mod unhold_call {
         pub envelope: Option<super::ResponseEnvelope>,
     }
     ::switchboard_runtime::wire_object!(Output { skip envelope = "" });
-    /// Why a call of this endpoint failed: one variant per documented code, then the
-    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
-    #[derive(Debug)]
-    #[non_exhaustive]
-    pub enum Error {
-        /// A service-wide documented code that the endpoint's page does not list.
-        Service(::switchboard_runtime::response::ApiError),
-        /// A code or HTTP status the documentation does not list; the raw response is kept.
-        Undocumented(::switchboard_runtime::response::ApiError),
-        /// The response body could not be decoded; the raw response is kept.
-        Decode(::switchboard_runtime::response::DecodeError),
-        /// The request broke a documented constraint and was not sent.
-        Build(BuildError),
-        /// The request could not be sent (transport or credentials).
-        Send(::switchboard_runtime::auth::SendError),
-    }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, {}
+        enum Error, ID, ERRORS, super::ERRORS, super::ServiceCode, {}
     );
 }
 #[rustfmt::skip]
@@ -8577,18 +6657,13 @@ pub mod unhold_call {
 ///
 /// Source: <https://support.huaweicloud.com/api-ccfs-cec/cec_07_1289.html>
 pub mod unhold_conference_participant {
-    use ::switchboard_runtime::bytes::Bytes;
-    use ::switchboard_runtime::error::BuildError;
     #[allow(unused_imports)]
-    use ::switchboard_runtime::wire::ToJson as _;
-    /// The endpoint's id.
-    pub const ID: &str = "unhold_conference_participant";
-    /// HTTP method.
-    pub const METHOD: &str = "POST";
-    /// Path template under the base URL.
-    pub const PATH: &str = "/resource/agentconf/{agentid}/unholdparticipant";
-    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
-    pub const IDEMPOTENT: bool = false;
+    use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response, endpoint { id :
+        "unhold_conference_participant", method : "POST", path :
+        "/resource/agentconf/{agentid}/unholdparticipant", idempotent : false, }
+    );
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &["AgentConf_ParticipantChanged"];
     /// The error codes documented for this endpoint.
@@ -8649,19 +6724,12 @@ pub mod unhold_conference_participant {
         ///
         /// Example: `9`. Wire name: `addressType`.
         pub address_type: UnholdConferenceParticipantAddressType,
-        /// 地址标识,即电话号码或者座席工号。最大长度为24字节。
-        ///
-        /// Address, that is, the phone number or agent ID. At most 24 bytes.
+        /// 地址标识,即电话号码或者座席工号。最大长度为24字节。 Address, that is, the phone number or agent ID. At most 24 bytes.
         ///
         /// Length: at most 24. Example: `2002`. Wire name: `address`.
         pub address: String,
     }
     impl Request {
-        /// A builder; `build` checks required values and documented constraints.
-        #[inline]
-        pub fn builder() -> RequestBuilder {
-            RequestBuilder::default()
-        }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
@@ -8686,67 +6754,6 @@ pub mod unhold_conference_participant {
             }
             Ok(())
         }
-    }
-    /// Builds a [`Request`].
-    #[derive(Clone, Debug, Default)]
-    pub struct RequestBuilder {
-        agent_id: Option<String>,
-        address_type: Option<UnholdConferenceParticipantAddressType>,
-        address: Option<String>,
-    }
-    impl RequestBuilder {
-        /// Agent ID. The value ranges from 101 to 59999.
-        ///
-        /// Required: `build` fails without it. Range: 101 to 59999.
-        pub fn agent_id(mut self, value: impl Into<String>) -> Self {
-            self.agent_id = Some(value.into());
-            self
-        }
-        /// 地址类型。6:电话号码 9:座席工号
-        ///
-        /// Address type. 6: phone number; 9: agent ID.
-        ///
-        /// Required: `build` fails without it.
-        pub fn address_type(
-            mut self,
-            value: impl Into<UnholdConferenceParticipantAddressType>,
-        ) -> Self {
-            self.address_type = Some(value.into());
-            self
-        }
-        /// 地址标识,即电话号码或者座席工号。最大长度为24字节。
-        ///
-        /// Address, that is, the phone number or agent ID. At most 24 bytes.
-        ///
-        /// Required: `build` fails without it. Length: at most 24.
-        pub fn address(mut self, value: impl Into<String>) -> Self {
-            self.address = Some(value.into());
-            self
-        }
-        /// The request, once every required value is set and every constraint holds.
-        #[inline]
-        pub fn build(self) -> Result<Request, BuildError> {
-            let request = Request {
-                agent_id: BuildError::require(self.agent_id, "agentid")?,
-                address_type: BuildError::require(self.address_type, "addressType")?,
-                address: BuildError::require(self.address, "address")?,
-            };
-            request.validate()?;
-            Ok(request)
-        }
-        /// Builds the request and calls it with `client` in one step (a build error is
-        /// the call's `Error::Build`); the future owns a clone of the client.
-        #[inline]
-        pub fn send(
-            self,
-            client: &super::Client,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<Output, Error>,
-        > + Send + 'static {
-            client.core.call_built(self.build())
-        }
-    }
-    impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
         /// Sans-IO: usable without any async runtime.
         #[inline]
@@ -8770,10 +6777,17 @@ pub mod unhold_conference_participant {
             parts.finish()
         }
     }
-    ::switchboard_runtime::operation!(
-        Request => Output, Error, parse_response,
-        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
-        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
+    ::switchboard_runtime::request_builder!(
+        RequestBuilder => Request { #[doc =
+        " Agent ID. The value ranges from 101 to 59999."] #[doc = " "] #[doc =
+        " Required: `build` fails without it. Range: 101 to 59999."] agent_id : String =
+        required("agentid"), #[doc = " 地址类型。6:电话号码 9:座席工号"]
+        #[doc = " "] #[doc = " Address type. 6: phone number; 9: agent ID."] #[doc = " "]
+        #[doc = " Required: `build` fails without it."] address_type :
+        UnholdConferenceParticipantAddressType = required("addressType"), #[doc =
+        " 地址标识,即电话号码或者座席工号。最大长度为24字节。 Address, that is, the phone number or agent ID. At most 24 bytes."]
+        #[doc = " "] #[doc = " Required: `build` fails without it. Length: at most 24."]
+        address : String = required("address") }
     );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
@@ -8810,51 +6824,20 @@ pub mod unhold_conference_participant {
         pub envelope: Option<super::ResponseEnvelope>,
     }
     ::switchboard_runtime::wire_object!(Output { skip envelope = "" });
-    /// Why a call of this endpoint failed: one variant per documented code, then the
-    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
-    #[derive(Debug)]
-    #[non_exhaustive]
-    pub enum Error {
-        /// `000-002`
-        ///
-        /// The URL parameter or address is wrong, or an interface parameter is invalid.
-        #[doc(alias = "000-002")]
-        InvalidParameter(::switchboard_runtime::response::ApiError),
-        /// `100-006`
-        ///
-        /// The agent has not signed in (also returned on a GUID mismatch).
-        #[doc(alias = "100-006")]
-        NotSignedIn(::switchboard_runtime::response::ApiError),
-        /// `100-007`
-        ///
-        /// Exception during the agent operation (WAS resource or internal error).
-        #[doc(alias = "100-007")]
-        AgentOperationException(::switchboard_runtime::response::ApiError),
-        /// `101-001`
-        ///
-        /// The agent has no conference.
-        #[doc(alias = "101-001")]
-        NoConference(::switchboard_runtime::response::ApiError),
-        /// `101-002`
-        ///
-        /// The agent is not the chairperson.
-        #[doc(alias = "101-002")]
-        NotChair(::switchboard_runtime::response::ApiError),
-        /// A service-wide documented code that the endpoint's page does not list.
-        Service(::switchboard_runtime::response::ApiError),
-        /// A code or HTTP status the documentation does not list; the raw response is kept.
-        Undocumented(::switchboard_runtime::response::ApiError),
-        /// The response body could not be decoded; the raw response is kept.
-        Decode(::switchboard_runtime::response::DecodeError),
-        /// The request broke a documented constraint and was not sent.
-        Build(BuildError),
-        /// The request could not be sent (transport or credentials).
-        Send(::switchboard_runtime::auth::SendError),
-    }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { "000-002" =>
-        InvalidParameter, "100-006" => NotSignedIn, "100-007" => AgentOperationException,
-        "101-001" => NoConference, "101-002" => NotChair }
+        enum Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { #[doc =
+        " `000-002`"] #[doc = " "] #[doc =
+        " The URL parameter or address is wrong, or an interface parameter is invalid."]
+        #[doc(alias = "000-002")] "000-002" => InvalidParameter, #[doc = " `100-006`"]
+        #[doc = " "] #[doc =
+        " The agent has not signed in (also returned on a GUID mismatch)."] #[doc(alias =
+        "100-006")] "100-006" => NotSignedIn, #[doc = " `100-007`"] #[doc = " "] #[doc =
+        " Exception during the agent operation (WAS resource or internal error)."]
+        #[doc(alias = "100-007")] "100-007" => AgentOperationException, #[doc =
+        " `101-001`"] #[doc = " "] #[doc = " The agent has no conference."] #[doc(alias =
+        "101-001")] "101-001" => NoConference, #[doc = " `101-002`"] #[doc = " "] #[doc =
+        " The agent is not the chairperson."] #[doc(alias = "101-002")] "101-002" =>
+        NotChair }
     );
     /// Documented values; others are kept as received.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -8984,6 +6967,65 @@ impl Client {
         Client {
             core: self.core.with_attempt_timeout(timeout),
         }
+    }
+    ::switchboard_runtime::client_methods! {
+        #[doc =
+        " Answering an Agent Conference Call: An invited agent answers the conference call after receiving AgentConf_Ringing."]
+        #[doc = " "] #[doc = " See [`answer_agent_conference`]."]
+        answer_agent_conference; #[doc =
+        " Answering a Call: The agent answers a ringing voice call after receiving AgentEvent_Ringing."]
+        #[doc = " "] #[doc = " See [`answer_call`]."] answer_call; #[doc =
+        " Inviting Participants in Batches: The chairperson invites several participants (agents or phone numbers) to the conference."]
+        #[doc = " "] #[doc = " See [`batch_add_participants`]."] batch_add_participants;
+        #[doc =
+        " Deleting Participants in Batches: The chairperson removes several participants from the conference; the result lists those not found."]
+        #[doc = " "] #[doc = " See [`batch_remove_participants`]."]
+        batch_remove_participants; #[doc =
+        " Modifying Participant Attributes: The chairperson sets a participant's channel attribute (listen only, talk only, both, neither)."]
+        #[doc = " "] #[doc = " See [`change_participant_mode`]."]
+        change_participant_mode; #[doc =
+        " Holding Connection: The agent connects its ongoing call and a held call (连接保持)."]
+        #[doc = " "] #[doc = " See [`connect_held_call`]."] connect_held_call; #[doc =
+        " Releasing a Connection of a Specified Number: The agent releases the connection of one phone number, typically in internal help and three-party calls."]
+        #[doc = " "] #[doc = " See [`disconnect_party`]."] disconnect_party; #[doc =
+        " Holding a Call: The agent holds its ongoing call. See [`hold_call`]."]
+        hold_call; #[doc =
+        " Holding a Participant in a Conference: The chairperson holds one participant of the conference, playing a voice file to it."]
+        #[doc = " "] #[doc = " See [`hold_conference_participant`]."]
+        hold_conference_participant; #[doc =
+        " Leaving an Agent Conference: An agent that is not the chairperson leaves the agent conference it has joined."]
+        #[doc = " "] #[doc = " See [`leave_agent_conference`]."] leave_agent_conference;
+        #[doc =
+        " Querying Events by Polling: Long-polls the agent's pending events; doubles as the heartbeat and, in dynamic authentication, renews the GUID."]
+        #[doc = " "] #[doc = " See [`poll_events`]."] poll_events; #[doc =
+        " Querying the List of Held Calls: A signed-in agent queries the list of its held calls."]
+        #[doc = " "] #[doc = " See [`query_hold_list`]."] query_hold_list; #[doc =
+        " Querying an Ongoing Conference ID in the VDN: An inspector queries the IDs of the conferences in progress in its VDN."]
+        #[doc = " "] #[doc = " See [`query_vdn_conference_ids`]."]
+        query_vdn_conference_ids; #[doc =
+        " Rejecting an Agent Conference Call: An invited agent rejects the conference call after receiving AgentConf_Ringing."]
+        #[doc = " "] #[doc = " See [`reject_agent_conference`]."]
+        reject_agent_conference; #[doc =
+        " Releasing an Agent Conference: The chairperson releases the conference; the chairperson and all participants are deleted."]
+        #[doc = " "] #[doc = " See [`release_agent_conference`]."]
+        release_agent_conference; #[doc =
+        " Applying for an Agent Conference: An agent applies for an agent conference and, once it succeeds, becomes its chairperson."]
+        #[doc = " "] #[doc = " See [`request_agent_conference`]."]
+        request_agent_conference; #[doc =
+        " Signing In: Signs an agent in to the agent gateway; the response carries the GUID that authenticates later calls."]
+        #[doc = " "] #[doc = " See [`sign_in`]."] sign_in; #[doc =
+        " Signing Out: Signs an agent out of the agent gateway. See [`sign_out`]."]
+        sign_out; #[doc =
+        " Making a Three-Party Call: The agent joins its ongoing call and a held call into a three-party call."]
+        #[doc = " "] #[doc = " See [`three_party_call`]."] three_party_call; #[doc =
+        " Transferring the Chairperson Permission: The chairperson transfers the chairperson permission to another agent in the conference."]
+        #[doc = " "] #[doc = " See [`transfer_conference_chair`]."]
+        transfer_conference_chair; #[doc =
+        " Unholding a Call: The agent takes a held call off hold. See [`unhold_call`]."]
+        unhold_call; #[doc =
+        " Unholding a Participant in a Conference: The chairperson unholds one held participant of the conference."]
+        #[doc = " "] #[doc = " See [`unhold_conference_participant`]."]
+        unhold_conference_participant;
     }
     /// Opens the event stream: calls [`poll_events`] with `request` again and again (300 ms after each answer), through this client's transport and auth, and yields the events of its answers. Polling also keeps the session alive: while the stream is open it polls even when nobody reads (a slow reader gets `Lagged`), and dropping it ends the session's heartbeat. Drop the stream to stop. See [`events`] for an example.
     pub fn events(&self, request: poll_events::Request) -> events::EventStream {
@@ -9152,291 +7194,6 @@ pub use ::switchboard_runtime::transport;
 #[rustfmt::skip]
 /// The retry policy ([`retry::RetryPolicy`]).
 pub use ::switchboard_runtime::retry;
-#[rustfmt::skip]
-/// One method per endpoint.
-impl Client {
-    /// Answering an Agent Conference Call: An invited agent answers the conference call after receiving AgentConf_Ringing.
-    ///
-    /// See [`answer_agent_conference`].
-    pub fn answer_agent_conference(
-        &self,
-        request: answer_agent_conference::Request,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            answer_agent_conference::Output,
-            answer_agent_conference::Error,
-        >,
-    > + Send + 'static {
-        self.core.call_owned(request)
-    }
-    /// Answering a Call: The agent answers a ringing voice call after receiving AgentEvent_Ringing.
-    ///
-    /// See [`answer_call`].
-    pub fn answer_call(
-        &self,
-        request: answer_call::Request,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<answer_call::Output, answer_call::Error>,
-    > + Send + 'static {
-        self.core.call_owned(request)
-    }
-    /// Inviting Participants in Batches: The chairperson invites several participants (agents or phone numbers) to the conference.
-    ///
-    /// See [`batch_add_participants`].
-    pub fn batch_add_participants(
-        &self,
-        request: batch_add_participants::Request,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            batch_add_participants::Output,
-            batch_add_participants::Error,
-        >,
-    > + Send + 'static {
-        self.core.call_owned(request)
-    }
-    /// Deleting Participants in Batches: The chairperson removes several participants from the conference; the result lists those not found.
-    ///
-    /// See [`batch_remove_participants`].
-    pub fn batch_remove_participants(
-        &self,
-        request: batch_remove_participants::Request,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            batch_remove_participants::Output,
-            batch_remove_participants::Error,
-        >,
-    > + Send + 'static {
-        self.core.call_owned(request)
-    }
-    /// Modifying Participant Attributes: The chairperson sets a participant's channel attribute (listen only, talk only, both, neither).
-    ///
-    /// See [`change_participant_mode`].
-    pub fn change_participant_mode(
-        &self,
-        request: change_participant_mode::Request,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            change_participant_mode::Output,
-            change_participant_mode::Error,
-        >,
-    > + Send + 'static {
-        self.core.call_owned(request)
-    }
-    /// Holding Connection: The agent connects its ongoing call and a held call (连接保持).
-    ///
-    /// See [`connect_held_call`].
-    pub fn connect_held_call(
-        &self,
-        request: connect_held_call::Request,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            connect_held_call::Output,
-            connect_held_call::Error,
-        >,
-    > + Send + 'static {
-        self.core.call_owned(request)
-    }
-    /// Releasing a Connection of a Specified Number: The agent releases the connection of one phone number, typically in internal help and three-party calls.
-    ///
-    /// See [`disconnect_party`].
-    pub fn disconnect_party(
-        &self,
-        request: disconnect_party::Request,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<disconnect_party::Output, disconnect_party::Error>,
-    > + Send + 'static {
-        self.core.call_owned(request)
-    }
-    /// Holding a Call: The agent holds its ongoing call.
-    ///
-    /// See [`hold_call`].
-    pub fn hold_call(
-        &self,
-        request: hold_call::Request,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<hold_call::Output, hold_call::Error>,
-    > + Send + 'static {
-        self.core.call_owned(request)
-    }
-    /// Holding a Participant in a Conference: The chairperson holds one participant of the conference, playing a voice file to it.
-    ///
-    /// See [`hold_conference_participant`].
-    pub fn hold_conference_participant(
-        &self,
-        request: hold_conference_participant::Request,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            hold_conference_participant::Output,
-            hold_conference_participant::Error,
-        >,
-    > + Send + 'static {
-        self.core.call_owned(request)
-    }
-    /// Leaving an Agent Conference: An agent that is not the chairperson leaves the agent conference it has joined.
-    ///
-    /// See [`leave_agent_conference`].
-    pub fn leave_agent_conference(
-        &self,
-        request: leave_agent_conference::Request,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            leave_agent_conference::Output,
-            leave_agent_conference::Error,
-        >,
-    > + Send + 'static {
-        self.core.call_owned(request)
-    }
-    /// Querying Events by Polling: Long-polls the agent's pending events; doubles as the heartbeat and, in dynamic authentication, renews the GUID.
-    ///
-    /// See [`poll_events`].
-    pub fn poll_events(
-        &self,
-        request: poll_events::Request,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<poll_events::Output, poll_events::Error>,
-    > + Send + 'static {
-        self.core.call_owned(request)
-    }
-    /// Querying the List of Held Calls: A signed-in agent queries the list of its held calls.
-    ///
-    /// See [`query_hold_list`].
-    pub fn query_hold_list(
-        &self,
-        request: query_hold_list::Request,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<query_hold_list::Output, query_hold_list::Error>,
-    > + Send + 'static {
-        self.core.call_owned(request)
-    }
-    /// Querying an Ongoing Conference ID in the VDN: An inspector queries the IDs of the conferences in progress in its VDN.
-    ///
-    /// See [`query_vdn_conference_ids`].
-    pub fn query_vdn_conference_ids(
-        &self,
-        request: query_vdn_conference_ids::Request,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            query_vdn_conference_ids::Output,
-            query_vdn_conference_ids::Error,
-        >,
-    > + Send + 'static {
-        self.core.call_owned(request)
-    }
-    /// Rejecting an Agent Conference Call: An invited agent rejects the conference call after receiving AgentConf_Ringing.
-    ///
-    /// See [`reject_agent_conference`].
-    pub fn reject_agent_conference(
-        &self,
-        request: reject_agent_conference::Request,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            reject_agent_conference::Output,
-            reject_agent_conference::Error,
-        >,
-    > + Send + 'static {
-        self.core.call_owned(request)
-    }
-    /// Releasing an Agent Conference: The chairperson releases the conference; the chairperson and all participants are deleted.
-    ///
-    /// See [`release_agent_conference`].
-    pub fn release_agent_conference(
-        &self,
-        request: release_agent_conference::Request,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            release_agent_conference::Output,
-            release_agent_conference::Error,
-        >,
-    > + Send + 'static {
-        self.core.call_owned(request)
-    }
-    /// Applying for an Agent Conference: An agent applies for an agent conference and, once it succeeds, becomes its chairperson.
-    ///
-    /// See [`request_agent_conference`].
-    pub fn request_agent_conference(
-        &self,
-        request: request_agent_conference::Request,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            request_agent_conference::Output,
-            request_agent_conference::Error,
-        >,
-    > + Send + 'static {
-        self.core.call_owned(request)
-    }
-    /// Signing In: Signs an agent in to the agent gateway; the response carries the GUID that authenticates later calls.
-    ///
-    /// See [`sign_in`].
-    pub fn sign_in(
-        &self,
-        request: sign_in::Request,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<sign_in::Output, sign_in::Error>,
-    > + Send + 'static {
-        self.core.call_owned(request)
-    }
-    /// Signing Out: Signs an agent out of the agent gateway.
-    ///
-    /// See [`sign_out`].
-    pub fn sign_out(
-        &self,
-        request: sign_out::Request,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<sign_out::Output, sign_out::Error>,
-    > + Send + 'static {
-        self.core.call_owned(request)
-    }
-    /// Making a Three-Party Call: The agent joins its ongoing call and a held call into a three-party call.
-    ///
-    /// See [`three_party_call`].
-    pub fn three_party_call(
-        &self,
-        request: three_party_call::Request,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<three_party_call::Output, three_party_call::Error>,
-    > + Send + 'static {
-        self.core.call_owned(request)
-    }
-    /// Transferring the Chairperson Permission: The chairperson transfers the chairperson permission to another agent in the conference.
-    ///
-    /// See [`transfer_conference_chair`].
-    pub fn transfer_conference_chair(
-        &self,
-        request: transfer_conference_chair::Request,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            transfer_conference_chair::Output,
-            transfer_conference_chair::Error,
-        >,
-    > + Send + 'static {
-        self.core.call_owned(request)
-    }
-    /// Unholding a Call: The agent takes a held call off hold.
-    ///
-    /// See [`unhold_call`].
-    pub fn unhold_call(
-        &self,
-        request: unhold_call::Request,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<unhold_call::Output, unhold_call::Error>,
-    > + Send + 'static {
-        self.core.call_owned(request)
-    }
-    /// Unholding a Participant in a Conference: The chairperson unholds one held participant of the conference.
-    ///
-    /// See [`unhold_conference_participant`].
-    pub fn unhold_conference_participant(
-        &self,
-        request: unhold_conference_participant::Request,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            unhold_conference_participant::Output,
-            unhold_conference_participant::Error,
-        >,
-    > + Send + 'static {
-        self.core.call_owned(request)
-    }
-}
 #[rustfmt::skip]
 /// `FromJson` of every endpoint's `Request`, keyed by wire names.
 #[cfg(feature = "testing")]

@@ -574,13 +574,9 @@ impl ServiceCode {
 #[derive(Clone, Debug, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ResponseEnvelope {
-    /// Result of request processing.
-    ///
-    /// Wire name: `ActionStatus`.
+    /// Result of request processing. Wire name: `ActionStatus`.
     pub action_status: ::std::option::Option<ResponseEnvelopeActionStatus>,
-    /// Error message.
-    ///
-    /// Wire name: `ErrorInfo`.
+    /// Error message. Wire name: `ErrorInfo`.
     pub error_info: ::std::option::Option<::std::string::String>,
     /// Error Code:
     /// 0 indicates success.
@@ -994,18 +990,12 @@ pub mod testing {
 ///
 /// Source: <https://www.tencentcloud.com/ind/document/product/1229/68947>
 pub mod contact_user {
-    use ::switchboard_runtime::bytes::Bytes;
-    use ::switchboard_runtime::error::BuildError;
     #[allow(unused_imports)]
-    use ::switchboard_runtime::wire::ToJson as _;
-    /// The endpoint's id.
-    pub const ID: &str = "contact_user";
-    /// HTTP method.
-    pub const METHOD: &str = "POST";
-    /// Path template under the base URL.
-    pub const PATH: &str = "/v4/desk_http_svc/contact_user";
-    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
-    pub const IDEMPOTENT: bool = false;
+    use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response, endpoint { id : "contact_user", method
+        : "POST", path : "/v4/desk_http_svc/contact_user", idempotent : false, }
+    );
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
@@ -1098,85 +1088,11 @@ pub mod contact_user {
         pub member_id: Option<String>,
     }
     impl Request {
-        /// A builder; `build` checks required values and documented constraints.
-        #[inline]
-        pub fn builder() -> RequestBuilder {
-            RequestBuilder::default()
-        }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
             Ok(())
         }
-    }
-    /// Builds a [`Request`].
-    #[derive(Clone, Debug, Default)]
-    pub struct RequestBuilder {
-        im_agent_user_id: Option<String>,
-        client_user_id: Option<String>,
-        group_id: Option<i64>,
-        member_id: Option<String>,
-    }
-    impl RequestBuilder {
-        /// UserID of the customer service account.
-        ///
-        /// Required: `build` fails without it.
-        pub fn im_agent_user_id(mut self, value: impl Into<String>) -> Self {
-            self.im_agent_user_id = Some(value.into());
-            self
-        }
-        /// The user ID of the contacted user.
-        ///
-        /// Required: `build` fails without it.
-        pub fn client_user_id(mut self, value: impl Into<String>) -> Self {
-            self.client_user_id = Some(value.into());
-            self
-        }
-        /// Specified assignment of agent group. If left blank, agents will be assigned according to the default policy.
-        ///
-        /// Optional.
-        pub fn group_id(mut self, value: impl Into<i64>) -> Self {
-            self.group_id = Some(value.into());
-            self
-        }
-        /// Specified agent ID. If left blank, agents will be assigned according to the default policy.
-        ///
-        /// Optional.
-        pub fn member_id(mut self, value: impl Into<String>) -> Self {
-            self.member_id = Some(value.into());
-            self
-        }
-        /// The request, once every required value is set and every constraint holds.
-        #[inline]
-        pub fn build(self) -> Result<Request, BuildError> {
-            let request = Request {
-                im_agent_user_id: BuildError::require(
-                    self.im_agent_user_id,
-                    "IMAgentUserId",
-                )?,
-                client_user_id: BuildError::require(
-                    self.client_user_id,
-                    "ClientUserId",
-                )?,
-                group_id: self.group_id,
-                member_id: self.member_id,
-            };
-            request.validate()?;
-            Ok(request)
-        }
-        /// Builds the request and calls it with `client` in one step (a build error is
-        /// the call's `Error::Build`); the future owns a clone of the client.
-        #[inline]
-        pub fn send(
-            self,
-            client: &super::Client,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<Output, Error>,
-        > + Send + 'static {
-            client.core.call_built(self.build())
-        }
-    }
-    impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
         /// Sans-IO: usable without any async runtime.
         #[inline]
@@ -1207,10 +1123,16 @@ pub mod contact_user {
             parts.finish()
         }
     }
-    ::switchboard_runtime::operation!(
-        Request => Output, Error, parse_response,
-        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
-        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
+    ::switchboard_runtime::request_builder!(
+        RequestBuilder => Request { #[doc =
+        " UserID of the customer service account. Required: `build` fails without it."]
+        im_agent_user_id : String = required("IMAgentUserId"), #[doc =
+        " The user ID of the contacted user. Required: `build` fails without it."]
+        client_user_id : String = required("ClientUserId"), #[doc =
+        " Specified assignment of agent group. If left blank, agents will be assigned according to the default policy."]
+        #[doc = " "] #[doc = " Optional."] group_id : i64 = optional, #[doc =
+        " Specified agent ID. If left blank, agents will be assigned according to the default policy. Optional."]
+        member_id : String = optional }
     );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
@@ -1243,9 +1165,7 @@ pub mod contact_user {
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {
-        /// Assigned agent.
-        ///
-        /// Example: `1289316687@qq.com`. Wire name: `MemberId`.
+        /// Assigned agent. Example: `1289316687@qq.com`. Wire name: `MemberId`.
         pub member_id: Option<String>,
         /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
         pub envelope: Option<super::ResponseEnvelope>,
@@ -1253,55 +1173,25 @@ pub mod contact_user {
     ::switchboard_runtime::wire_object!(
         Output { optional member_id = "MemberId", skip envelope = "" }
     );
-    /// Why a call of this endpoint failed: one variant per documented code, then the
-    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
-    #[derive(Debug)]
-    #[non_exhaustive]
-    pub enum Error {
-        /// `141000`: Calling this interface is not allowed for applications that are not desk applications.
-        ///
-        /// The application is not a desk (customer service) application.
-        #[doc(alias = "141000")]
-        NotDeskApplication(::switchboard_runtime::response::ApiError),
-        /// `141001`: Failed to assign a human customer service agent. No available agents online.
-        #[doc(alias = "141001")]
-        NoAgentAvailable(::switchboard_runtime::response::ApiError),
-        /// `141002`: Internal system error, please retry.
-        ///
-        /// Internal error; retry.
-        ///
-        /// Retryable.
-        #[doc(alias = "141002")]
-        InternalError(::switchboard_runtime::response::ApiError),
-        /// `141003`: This session cannot be transferred to a live agent.
-        #[doc(alias = "141003")]
-        CannotTransferToHuman(::switchboard_runtime::response::ApiError),
-        /// `141004`: Invalid request parameters, please check and retry.
-        ///
-        /// Invalid parameter.
-        #[doc(alias = "141004")]
-        InvalidParameter(::switchboard_runtime::response::ApiError),
-        /// `141011`: Agent is offline. Please check whether agent is online.
-        #[doc(alias = "141011")]
-        AgentOffline(::switchboard_runtime::response::ApiError),
-        /// `141012`: Agent has …
-        E141012(::switchboard_runtime::response::ApiError),
-        /// A service-wide documented code that the endpoint's page does not list.
-        Service(::switchboard_runtime::response::ApiError),
-        /// A code or HTTP status the documentation does not list; the raw response is kept.
-        Undocumented(::switchboard_runtime::response::ApiError),
-        /// The response body could not be decoded; the raw response is kept.
-        Decode(::switchboard_runtime::response::DecodeError),
-        /// The request broke a documented constraint and was not sent.
-        Build(BuildError),
-        /// The request could not be sent (transport or credentials).
-        Send(::switchboard_runtime::auth::SendError),
-    }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { "141000" =>
-        NotDeskApplication, "141001" => NoAgentAvailable, "141002" => InternalError,
-        "141003" => CannotTransferToHuman, "141004" => InvalidParameter, "141011" =>
-        AgentOffline, "141012" => E141012 }
+        enum Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { #[doc =
+        " `141000`: Calling this interface is not allowed for applications that are not desk applications."]
+        #[doc = " "] #[doc =
+        " The application is not a desk (customer service) application."] #[doc(alias =
+        "141000")] "141000" => NotDeskApplication, #[doc =
+        " `141001`: Failed to assign a human customer service agent. No available agents online."]
+        #[doc(alias = "141001")] "141001" => NoAgentAvailable, #[doc =
+        " `141002`: Internal system error, please retry."] #[doc = " "] #[doc =
+        " Internal error; retry."] #[doc = " "] #[doc = " Retryable."] #[doc(alias =
+        "141002")] "141002" => InternalError, #[doc =
+        " `141003`: This session cannot be transferred to a live agent."] #[doc(alias =
+        "141003")] "141003" => CannotTransferToHuman, #[doc =
+        " `141004`: Invalid request parameters, please check and retry."] #[doc = " "]
+        #[doc = " Invalid parameter."] #[doc(alias = "141004")] "141004" =>
+        InvalidParameter, #[doc =
+        " `141011`: Agent is offline. Please check whether agent is online."] #[doc(alias
+        = "141011")] "141011" => AgentOffline, #[doc = " `141012`: Agent has …"]
+        "141012" => E141012 }
     );
 }
 #[rustfmt::skip]
@@ -1329,18 +1219,13 @@ pub mod contact_user {
 ///
 /// Source: <https://www.tencentcloud.com/document/product/1229/68830>
 pub mod describe_agent_statistics {
-    use ::switchboard_runtime::bytes::Bytes;
-    use ::switchboard_runtime::error::BuildError;
     #[allow(unused_imports)]
-    use ::switchboard_runtime::wire::ToJson as _;
-    /// The endpoint's id.
-    pub const ID: &str = "describe_agent_statistics";
-    /// HTTP method.
-    pub const METHOD: &str = "POST";
-    /// Path template under the base URL.
-    pub const PATH: &str = "/v4/desk_http_svc/describe_agent_statistics";
-    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
-    pub const IDEMPOTENT: bool = true;
+    use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response, endpoint { id :
+        "describe_agent_statistics", method : "POST", path :
+        "/v4/desk_http_svc/describe_agent_statistics", idempotent : true, }
+    );
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
@@ -1361,9 +1246,7 @@ pub mod describe_agent_statistics {
         ///
         /// Range: at most 100. Example: `100`. Wire name: `Limit`.
         pub limit: Option<i64>,
-        /// Returned record offset, default is 0. Example value: 0.
-        ///
-        /// Example: `0`. Wire name: `Offset`.
+        /// Returned record offset, default is 0. Example value: 0. Example: `0`. Wire name: `Offset`.
         pub offset: Option<i64>,
         /// Specify the customer service list to be queried.
         ///
@@ -1373,11 +1256,6 @@ pub mod describe_agent_statistics {
         pub agent_ids: Option<Vec<String>>,
     }
     impl Request {
-        /// A builder; `build` checks required values and documented constraints.
-        #[inline]
-        pub fn builder() -> RequestBuilder {
-            RequestBuilder::default()
-        }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
@@ -1391,78 +1269,6 @@ pub mod describe_agent_statistics {
             }
             Ok(())
         }
-    }
-    /// Builds a [`Request`].
-    #[derive(Clone, Debug, Default)]
-    pub struct RequestBuilder {
-        from: Option<i64>,
-        to: Option<i64>,
-        limit: Option<i64>,
-        offset: Option<i64>,
-        agent_ids: Option<Vec<String>>,
-    }
-    impl RequestBuilder {
-        /// Start time, Unix second-level timestamp. Currently only support daily data statistics, start time is the timestamp at 00:00 on the day.
-        ///
-        /// Required: `build` fails without it. Format: `unix-seconds`.
-        pub fn from(mut self, value: impl Into<i64>) -> Self {
-            self.from = Some(value.into());
-            self
-        }
-        /// End time, Unix second-level timestamp. Currently only support daily data statistics. End time is the timestamp of 23:59:59 on the day.
-        ///
-        /// Required: `build` fails without it. Format: `unix-seconds`.
-        pub fn to(mut self, value: impl Into<i64>) -> Self {
-            self.to = Some(value.into());
-            self
-        }
-        /// Number of returned entries, the maximum is 100, the default is 100. Example value: 100.
-        ///
-        /// Optional. Range: at most 100.
-        pub fn limit(mut self, value: impl Into<i64>) -> Self {
-            self.limit = Some(value.into());
-            self
-        }
-        /// Returned record offset, default is 0. Example value: 0.
-        ///
-        /// Optional.
-        pub fn offset(mut self, value: impl Into<i64>) -> Self {
-            self.offset = Some(value.into());
-            self
-        }
-        /// Specify the customer service list to be queried.
-        ///
-        /// Optional.
-        pub fn agent_ids(mut self, value: impl Into<Vec<String>>) -> Self {
-            self.agent_ids = Some(value.into());
-            self
-        }
-        /// The request, once every required value is set and every constraint holds.
-        #[inline]
-        pub fn build(self) -> Result<Request, BuildError> {
-            let request = Request {
-                from: BuildError::require(self.from, "From")?,
-                to: BuildError::require(self.to, "To")?,
-                limit: self.limit,
-                offset: self.offset,
-                agent_ids: self.agent_ids,
-            };
-            request.validate()?;
-            Ok(request)
-        }
-        /// Builds the request and calls it with `client` in one step (a build error is
-        /// the call's `Error::Build`); the future owns a clone of the client.
-        #[inline]
-        pub fn send(
-            self,
-            client: &super::Client,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<Output, Error>,
-        > + Send + 'static {
-            client.core.call_built(self.build())
-        }
-    }
-    impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
         /// Sans-IO: usable without any async runtime.
         #[inline]
@@ -1496,10 +1302,22 @@ pub mod describe_agent_statistics {
             parts.finish()
         }
     }
-    ::switchboard_runtime::operation!(
-        Request => Output, Error, parse_response,
-        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
-        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
+    ::switchboard_runtime::request_builder!(
+        RequestBuilder => Request { #[doc =
+        " Start time, Unix second-level timestamp. Currently only support daily data statistics, start time is the timestamp at 00:00 on the day."]
+        #[doc = " "] #[doc =
+        " Required: `build` fails without it. Format: `unix-seconds`."] from : i64 =
+        required("From"), #[doc =
+        " End time, Unix second-level timestamp. Currently only support daily data statistics. End time is the timestamp of 23:59:59 on the day."]
+        #[doc = " "] #[doc =
+        " Required: `build` fails without it. Format: `unix-seconds`."] to : i64 =
+        required("To"), #[doc =
+        " Number of returned entries, the maximum is 100, the default is 100. Example value: 100."]
+        #[doc = " "] #[doc = " Optional. Range: at most 100."] limit : i64 = optional,
+        #[doc = " Returned record offset, default is 0. Example value: 0. Optional."]
+        offset : i64 = optional, #[doc =
+        " Specify the customer service list to be queried. Optional."] agent_ids : Vec <
+        String > = optional }
     );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
@@ -1543,24 +1361,8 @@ pub mod describe_agent_statistics {
         Output { optional total_count = "TotalCount", optional data = "Data", skip
         envelope = "" }
     );
-    /// Why a call of this endpoint failed: one variant per documented code, then the
-    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
-    #[derive(Debug)]
-    #[non_exhaustive]
-    pub enum Error {
-        /// A service-wide documented code that the endpoint's page does not list.
-        Service(::switchboard_runtime::response::ApiError),
-        /// A code or HTTP status the documentation does not list; the raw response is kept.
-        Undocumented(::switchboard_runtime::response::ApiError),
-        /// The response body could not be decoded; the raw response is kept.
-        Decode(::switchboard_runtime::response::DecodeError),
-        /// The request broke a documented constraint and was not sent.
-        Build(BuildError),
-        /// The request could not be sent (transport or credentials).
-        Send(::switchboard_runtime::auth::SendError),
-    }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, {}
+        enum Error, ID, ERRORS, super::ERRORS, super::ServiceCode, {}
     );
     /// An object of the response or request.
     #[derive(Clone, Debug, PartialEq, Default)]
@@ -1661,18 +1463,13 @@ pub mod describe_agent_statistics {
 ///
 /// Source: <https://www.tencentcloud.com/ind/document/product/1229/68824>
 pub mod describe_chat_messages {
-    use ::switchboard_runtime::bytes::Bytes;
-    use ::switchboard_runtime::error::BuildError;
     #[allow(unused_imports)]
-    use ::switchboard_runtime::wire::ToJson as _;
-    /// The endpoint's id.
-    pub const ID: &str = "describe_chat_messages";
-    /// HTTP method.
-    pub const METHOD: &str = "POST";
-    /// Path template under the base URL.
-    pub const PATH: &str = "/v4/desk_http_svc/describe_chat_messages";
-    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
-    pub const IDEMPOTENT: bool = true;
+    use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response, endpoint { id :
+        "describe_chat_messages", method : "POST", path :
+        "/v4/desk_http_svc/describe_chat_messages", idempotent : true, }
+    );
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
@@ -1712,11 +1509,6 @@ pub mod describe_chat_messages {
         pub order: Option<DescribeChatMessagesOrder>,
     }
     impl Request {
-        /// A builder; `build` checks required values and documented constraints.
-        #[inline]
-        pub fn builder() -> RequestBuilder {
-            RequestBuilder::default()
-        }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
@@ -1730,72 +1522,6 @@ pub mod describe_chat_messages {
             }
             Ok(())
         }
-    }
-    /// Builds a [`Request`].
-    #[derive(Clone, Debug, Default)]
-    pub struct RequestBuilder {
-        session_id: Option<String>,
-        limit: Option<i64>,
-        offset: Option<i64>,
-        order: Option<DescribeChatMessagesOrder>,
-    }
-    impl RequestBuilder {
-        /// Specify the session ID to be queried.
-        ///
-        /// Required: `build` fails without it.
-        pub fn session_id(mut self, value: impl Into<String>) -> Self {
-            self.session_id = Some(value.into());
-            self
-        }
-        /// Number of returned entries, the maximum is 100, the default is 20.
-        /// Example value: 100
-        ///
-        /// Optional. Range: at most 100.
-        pub fn limit(mut self, value: impl Into<i64>) -> Self {
-            self.limit = Some(value.into());
-            self
-        }
-        /// Offset of returned records, default is 0.
-        /// Example value: 0
-        ///
-        /// Optional.
-        pub fn offset(mut self, value: impl Into<i64>) -> Self {
-            self.offset = Some(value.into());
-            self
-        }
-        /// 1. From morning to evening; 2. From evening to morning. Default is 2.
-        /// Example value: 1
-        ///
-        /// Optional.
-        pub fn order(mut self, value: impl Into<DescribeChatMessagesOrder>) -> Self {
-            self.order = Some(value.into());
-            self
-        }
-        /// The request, once every required value is set and every constraint holds.
-        #[inline]
-        pub fn build(self) -> Result<Request, BuildError> {
-            let request = Request {
-                session_id: BuildError::require(self.session_id, "SessionId")?,
-                limit: self.limit,
-                offset: self.offset,
-                order: self.order,
-            };
-            request.validate()?;
-            Ok(request)
-        }
-        /// Builds the request and calls it with `client` in one step (a build error is
-        /// the call's `Error::Build`); the future owns a clone of the client.
-        #[inline]
-        pub fn send(
-            self,
-            client: &super::Client,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<Output, Error>,
-        > + Send + 'static {
-            client.core.call_built(self.build())
-        }
-    }
-    impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
         /// Sans-IO: usable without any async runtime.
         #[inline]
@@ -1828,10 +1554,18 @@ pub mod describe_chat_messages {
             parts.finish()
         }
     }
-    ::switchboard_runtime::operation!(
-        Request => Output, Error, parse_response,
-        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
-        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
+    ::switchboard_runtime::request_builder!(
+        RequestBuilder => Request { #[doc =
+        " Specify the session ID to be queried. Required: `build` fails without it."]
+        session_id : String = required("SessionId"), #[doc =
+        " Number of returned entries, the maximum is 100, the default is 20."] #[doc =
+        " Example value: 100"] #[doc = " "] #[doc = " Optional. Range: at most 100."]
+        limit : i64 = optional, #[doc = " Offset of returned records, default is 0."]
+        #[doc = " Example value: 0"] #[doc = " "] #[doc = " Optional."] offset : i64 =
+        optional, #[doc =
+        " 1. From morning to evening; 2. From evening to morning. Default is 2."] #[doc =
+        " Example value: 1"] #[doc = " "] #[doc = " Optional."] order :
+        DescribeChatMessagesOrder = optional }
     );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
@@ -1879,30 +1613,11 @@ pub mod describe_chat_messages {
         Output { optional total_count = "TotalCount", optional messages = "Messages",
         skip envelope = "" }
     );
-    /// Why a call of this endpoint failed: one variant per documented code, then the
-    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
-    #[derive(Debug)]
-    #[non_exhaustive]
-    pub enum Error {
-        /// `141000`
-        ///
-        /// The application is not a desk (customer service) application.
-        #[doc(alias = "141000")]
-        NotDeskApplication(::switchboard_runtime::response::ApiError),
-        /// A service-wide documented code that the endpoint's page does not list.
-        Service(::switchboard_runtime::response::ApiError),
-        /// A code or HTTP status the documentation does not list; the raw response is kept.
-        Undocumented(::switchboard_runtime::response::ApiError),
-        /// The response body could not be decoded; the raw response is kept.
-        Decode(::switchboard_runtime::response::DecodeError),
-        /// The request broke a documented constraint and was not sent.
-        Build(BuildError),
-        /// The request could not be sent (transport or credentials).
-        Send(::switchboard_runtime::auth::SendError),
-    }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { "141000" =>
-        NotDeskApplication }
+        enum Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { #[doc = " `141000`"]
+        #[doc = " "] #[doc =
+        " The application is not a desk (customer service) application."] #[doc(alias =
+        "141000")] "141000" => NotDeskApplication }
     );
     /// Documented values; others are kept as received.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -2063,18 +1778,13 @@ pub mod describe_chat_messages {
 ///
 /// Source: <https://www.tencentcloud.com/ind/document/product/1229/68823>
 pub mod describe_im_cdr_list {
-    use ::switchboard_runtime::bytes::Bytes;
-    use ::switchboard_runtime::error::BuildError;
     #[allow(unused_imports)]
-    use ::switchboard_runtime::wire::ToJson as _;
-    /// The endpoint's id.
-    pub const ID: &str = "describe_im_cdr_list";
-    /// HTTP method.
-    pub const METHOD: &str = "POST";
-    /// Path template under the base URL.
-    pub const PATH: &str = "/v4/desk_http_svc/describe_im_cdr_list";
-    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
-    pub const IDEMPOTENT: bool = true;
+    use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response, endpoint { id : "describe_im_cdr_list",
+        method : "POST", path : "/v4/desk_http_svc/describe_im_cdr_list", idempotent :
+        true, }
+    );
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
@@ -2105,11 +1815,6 @@ pub mod describe_im_cdr_list {
         pub client_user_id: Option<String>,
     }
     impl Request {
-        /// A builder; `build` checks required values and documented constraints.
-        #[inline]
-        pub fn builder() -> RequestBuilder {
-            RequestBuilder::default()
-        }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
@@ -2123,81 +1828,6 @@ pub mod describe_im_cdr_list {
             }
             Ok(())
         }
-    }
-    /// Builds a [`Request`].
-    #[derive(Clone, Debug, Default)]
-    pub struct RequestBuilder {
-        start_timestamp: Option<i64>,
-        end_timestamp: Option<i64>,
-        limit: Option<i64>,
-        offset: Option<i64>,
-        client_user_id: Option<String>,
-    }
-    impl RequestBuilder {
-        /// Start time, Unix second-level timestamp
-        ///
-        /// Required: `build` fails without it. Format: `unix-seconds`.
-        pub fn start_timestamp(mut self, value: impl Into<i64>) -> Self {
-            self.start_timestamp = Some(value.into());
-            self
-        }
-        /// End time, Unix second-level timestamp
-        ///
-        /// Required: `build` fails without it. Format: `unix-seconds`.
-        pub fn end_timestamp(mut self, value: impl Into<i64>) -> Self {
-            self.end_timestamp = Some(value.into());
-            self
-        }
-        /// Number of returned entries, the maximum is 100, the default is 20. Example value: 100
-        ///
-        /// Optional. Range: at most 100.
-        pub fn limit(mut self, value: impl Into<i64>) -> Self {
-            self.limit = Some(value.into());
-            self
-        }
-        /// Offset of returned records, default is 0. Example value: 0
-        ///
-        /// Optional.
-        pub fn offset(mut self, value: impl Into<i64>) -> Self {
-            self.offset = Some(value.into());
-            self
-        }
-        /// Specified User ID to Query
-        ///
-        /// Optional.
-        pub fn client_user_id(mut self, value: impl Into<String>) -> Self {
-            self.client_user_id = Some(value.into());
-            self
-        }
-        /// The request, once every required value is set and every constraint holds.
-        #[inline]
-        pub fn build(self) -> Result<Request, BuildError> {
-            let request = Request {
-                start_timestamp: BuildError::require(
-                    self.start_timestamp,
-                    "StartTimestamp",
-                )?,
-                end_timestamp: BuildError::require(self.end_timestamp, "EndTimestamp")?,
-                limit: self.limit,
-                offset: self.offset,
-                client_user_id: self.client_user_id,
-            };
-            request.validate()?;
-            Ok(request)
-        }
-        /// Builds the request and calls it with `client` in one step (a build error is
-        /// the call's `Error::Build`); the future owns a clone of the client.
-        #[inline]
-        pub fn send(
-            self,
-            client: &super::Client,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<Output, Error>,
-        > + Send + 'static {
-            client.core.call_built(self.build())
-        }
-    }
-    impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
         /// Sans-IO: usable without any async runtime.
         #[inline]
@@ -2231,10 +1861,20 @@ pub mod describe_im_cdr_list {
             parts.finish()
         }
     }
-    ::switchboard_runtime::operation!(
-        Request => Output, Error, parse_response,
-        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
-        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
+    ::switchboard_runtime::request_builder!(
+        RequestBuilder => Request { #[doc = " Start time, Unix second-level timestamp"]
+        #[doc = " "] #[doc =
+        " Required: `build` fails without it. Format: `unix-seconds`."] start_timestamp :
+        i64 = required("StartTimestamp"), #[doc =
+        " End time, Unix second-level timestamp"] #[doc = " "] #[doc =
+        " Required: `build` fails without it. Format: `unix-seconds`."] end_timestamp :
+        i64 = required("EndTimestamp"), #[doc =
+        " Number of returned entries, the maximum is 100, the default is 20. Example value: 100"]
+        #[doc = " "] #[doc = " Optional. Range: at most 100."] limit : i64 = optional,
+        #[doc = " Offset of returned records, default is 0. Example value: 0"] #[doc =
+        " "] #[doc = " Optional."] offset : i64 = optional, #[doc =
+        " Specified User ID to Query"] #[doc = " "] #[doc = " Optional."] client_user_id
+        : String = optional }
     );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
@@ -2282,24 +1922,8 @@ pub mod describe_im_cdr_list {
         Output { optional total_count = "TotalCount", optional im_cdr_list = "IMCdrList",
         skip envelope = "" }
     );
-    /// Why a call of this endpoint failed: one variant per documented code, then the
-    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
-    #[derive(Debug)]
-    #[non_exhaustive]
-    pub enum Error {
-        /// A service-wide documented code that the endpoint's page does not list.
-        Service(::switchboard_runtime::response::ApiError),
-        /// A code or HTTP status the documentation does not list; the raw response is kept.
-        Undocumented(::switchboard_runtime::response::ApiError),
-        /// The response body could not be decoded; the raw response is kept.
-        Decode(::switchboard_runtime::response::DecodeError),
-        /// The request broke a documented constraint and was not sent.
-        Build(BuildError),
-        /// The request could not be sent (transport or credentials).
-        Send(::switchboard_runtime::auth::SendError),
-    }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, {}
+        enum Error, ID, ERRORS, super::ERRORS, super::ServiceCode, {}
     );
     /// An object of the response or request.
     #[derive(Clone, Debug, PartialEq, Default)]
@@ -2384,18 +2008,13 @@ pub mod describe_im_cdr_list {
 ///
 /// Source: <https://cloud.tencent.com/document/product/269/117849>
 pub mod describe_reception_realtime_statistics {
-    use ::switchboard_runtime::bytes::Bytes;
-    use ::switchboard_runtime::error::BuildError;
     #[allow(unused_imports)]
-    use ::switchboard_runtime::wire::ToJson as _;
-    /// The endpoint's id.
-    pub const ID: &str = "describe_reception_realtime_statistics";
-    /// HTTP method.
-    pub const METHOD: &str = "POST";
-    /// Path template under the base URL.
-    pub const PATH: &str = "/v4/desk_http_svc/describe_reception_realtime_statistics";
-    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
-    pub const IDEMPOTENT: bool = true;
+    use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response, endpoint { id :
+        "describe_reception_realtime_statistics", method : "POST", path :
+        "/v4/desk_http_svc/describe_reception_realtime_statistics", idempotent : true, }
+    );
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
@@ -2405,41 +2024,11 @@ pub mod describe_reception_realtime_statistics {
     #[non_exhaustive]
     pub struct Request {}
     impl Request {
-        /// A builder; `build` checks required values and documented constraints.
-        #[inline]
-        pub fn builder() -> RequestBuilder {
-            RequestBuilder::default()
-        }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
             Ok(())
         }
-    }
-    /// Builds a [`Request`].
-    #[derive(Clone, Debug, Default)]
-    pub struct RequestBuilder {}
-    impl RequestBuilder {
-        /// The request, once every required value is set and every constraint holds.
-        #[inline]
-        pub fn build(self) -> Result<Request, BuildError> {
-            let request = Request {};
-            request.validate()?;
-            Ok(request)
-        }
-        /// Builds the request and calls it with `client` in one step (a build error is
-        /// the call's `Error::Build`); the future owns a clone of the client.
-        #[inline]
-        pub fn send(
-            self,
-            client: &super::Client,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<Output, Error>,
-        > + Send + 'static {
-            client.core.call_built(self.build())
-        }
-    }
-    impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
         /// Sans-IO: usable without any async runtime.
         #[inline]
@@ -2462,11 +2051,7 @@ pub mod describe_reception_realtime_statistics {
             parts.finish()
         }
     }
-    ::switchboard_runtime::operation!(
-        Request => Output, Error, parse_response,
-        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
-        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
-    );
+    ::switchboard_runtime::request_builder!(RequestBuilder => Request {});
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
     #[inline]
@@ -2498,11 +2083,7 @@ pub mod describe_reception_realtime_statistics {
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {
-        /// 实时统计数据信息。
-        ///
-        /// Real-time statistics.
-        ///
-        /// Wire name: `Data`.
+        /// 实时统计数据信息。 Real-time statistics. Wire name: `Data`.
         pub data: Option<DescribeReceptionRealtimeStatisticsOutputData>,
         /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
         pub envelope: Option<super::ResponseEnvelope>,
@@ -2510,46 +2091,18 @@ pub mod describe_reception_realtime_statistics {
     ::switchboard_runtime::wire_object!(
         Output { optional data = "Data", skip envelope = "" }
     );
-    /// Why a call of this endpoint failed: one variant per documented code, then the
-    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
-    #[derive(Debug)]
-    #[non_exhaustive]
-    pub enum Error {
-        /// A service-wide documented code that the endpoint's page does not list.
-        Service(::switchboard_runtime::response::ApiError),
-        /// A code or HTTP status the documentation does not list; the raw response is kept.
-        Undocumented(::switchboard_runtime::response::ApiError),
-        /// The response body could not be decoded; the raw response is kept.
-        Decode(::switchboard_runtime::response::DecodeError),
-        /// The request broke a documented constraint and was not sent.
-        Build(BuildError),
-        /// The request could not be sent (transport or credentials).
-        Send(::switchboard_runtime::auth::SendError),
-    }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, {}
+        enum Error, ID, ERRORS, super::ERRORS, super::ServiceCode, {}
     );
     /// An object of the response or request.
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct DescribeReceptionRealtimeStatisticsOutputDataCurrentGroupQueueCntItem {
-        /// 分组信息。
-        ///
-        /// Group information (the group's ID).
-        ///
-        /// Example: `6103`. Wire name: `GroupId`.
+        /// 分组信息。 Group information (the group's ID). Example: `6103`. Wire name: `GroupId`.
         pub group_id: Option<i64>,
-        /// 分组名称。
-        ///
-        /// Group name.
-        ///
-        /// Example: `128931`. Wire name: `GroupName`.
+        /// 分组名称。 Group name. Example: `128931`. Wire name: `GroupName`.
         pub group_name: Option<String>,
-        /// 当前分组排队人数。
-        ///
-        /// Current number of users queueing in the group.
-        ///
-        /// Example: `0`. Wire name: `QueueCnt`.
+        /// 当前分组排队人数。 Current number of users queueing in the group. Example: `0`. Wire name: `QueueCnt`.
         pub queue_cnt: Option<i64>,
     }
     ::switchboard_runtime::wire_object!(
@@ -2561,45 +2114,27 @@ pub mod describe_reception_realtime_statistics {
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct DescribeReceptionRealtimeStatisticsOutputData {
-        /// 当前转人工会话数。
-        ///
-        /// Current number of sessions transferred to a live agent.
+        /// 当前转人工会话数。 Current number of sessions transferred to a live agent.
         ///
         /// Example: `15`. Wire name: `CurrentTransferAgentCnt`.
         pub current_transfer_agent_cnt: Option<i64>,
-        /// 当前正在人工接待中会话数。
-        ///
-        /// Current number of sessions being served by a live agent.
+        /// 当前正在人工接待中会话数。 Current number of sessions being served by a live agent.
         ///
         /// Example: `13`. Wire name: `CurrentAgentAcceptCnt`.
         pub current_agent_accept_cnt: Option<i64>,
-        /// 当前正在排队会话数。
-        ///
-        /// Current number of sessions queueing.
-        ///
-        /// Example: `2`. Wire name: `CurrentQueueCnt`.
+        /// 当前正在排队会话数。 Current number of sessions queueing. Example: `2`. Wire name: `CurrentQueueCnt`.
         pub current_queue_cnt: Option<i64>,
-        /// 当前示闲状态客服人数。
-        ///
-        /// Current number of agents in the free (idle) status.
+        /// 当前示闲状态客服人数。 Current number of agents in the free (idle) status.
         ///
         /// Example: `10`. Wire name: `FreeAgentCnt`.
         pub free_agent_cnt: Option<i64>,
-        /// 当前小休状态客服人数。
-        ///
-        /// Current number of agents in the short-break status.
+        /// 当前小休状态客服人数。 Current number of agents in the short-break status.
         ///
         /// Example: `2`. Wire name: `RestAgentCnt`.
         pub rest_agent_cnt: Option<i64>,
-        /// 当前示忙状态客服人数。
-        ///
-        /// Current number of agents in the busy status.
-        ///
-        /// Example: `3`. Wire name: `BusyAgentCnt`.
+        /// 当前示忙状态客服人数。 Current number of agents in the busy status. Example: `3`. Wire name: `BusyAgentCnt`.
         pub busy_agent_cnt: Option<i64>,
-        /// 当前客服分组排队信息。
-        ///
-        /// Current queueing information per agent group.
+        /// 当前客服分组排队信息。 Current queueing information per agent group.
         ///
         /// Unconfirmed: The table gives the type as Object; the sample response package carries an array of objects, which this spec follows.
         ///
@@ -2640,18 +2175,13 @@ pub mod describe_reception_realtime_statistics {
 ///
 /// Source: <https://cloud.tencent.com/document/product/269/117850>
 pub mod describe_session_statistics {
-    use ::switchboard_runtime::bytes::Bytes;
-    use ::switchboard_runtime::error::BuildError;
     #[allow(unused_imports)]
-    use ::switchboard_runtime::wire::ToJson as _;
-    /// The endpoint's id.
-    pub const ID: &str = "describe_session_statistics";
-    /// HTTP method.
-    pub const METHOD: &str = "POST";
-    /// Path template under the base URL.
-    pub const PATH: &str = "/v4/desk_http_svc/describe_session_statistics";
-    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
-    pub const IDEMPOTENT: bool = true;
+    use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response, endpoint { id :
+        "describe_session_statistics", method : "POST", path :
+        "/v4/desk_http_svc/describe_session_statistics", idempotent : true, }
+    );
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
@@ -2660,15 +2190,11 @@ pub mod describe_session_statistics {
     #[derive(Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub struct Request {
-        /// 起始时间,Unix 秒级时间戳。
-        ///
-        /// Start time, Unix timestamp in seconds.
+        /// 起始时间,Unix 秒级时间戳。 Start time, Unix timestamp in seconds.
         ///
         /// Format: `unix-seconds`. Example: `1736697600`. Wire name: `From`.
         pub from: i64,
-        /// 结束时间,Unix 秒级时间戳。
-        ///
-        /// End time, Unix timestamp in seconds.
+        /// 结束时间,Unix 秒级时间戳。 End time, Unix timestamp in seconds.
         ///
         /// Format: `unix-seconds`. Example: `1736870399`. Wire name: `To`.
         pub to: i64,
@@ -2680,76 +2206,11 @@ pub mod describe_session_statistics {
         pub group_by_hour: Option<bool>,
     }
     impl Request {
-        /// A builder; `build` checks required values and documented constraints.
-        #[inline]
-        pub fn builder() -> RequestBuilder {
-            RequestBuilder::default()
-        }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
             Ok(())
         }
-    }
-    /// Builds a [`Request`].
-    #[derive(Clone, Debug, Default)]
-    pub struct RequestBuilder {
-        from: Option<i64>,
-        to: Option<i64>,
-        group_by_hour: Option<bool>,
-    }
-    impl RequestBuilder {
-        /// 起始时间,Unix 秒级时间戳。
-        ///
-        /// Start time, Unix timestamp in seconds.
-        ///
-        /// Required: `build` fails without it. Format: `unix-seconds`.
-        pub fn from(mut self, value: impl Into<i64>) -> Self {
-            self.from = Some(value.into());
-            self
-        }
-        /// 结束时间,Unix 秒级时间戳。
-        ///
-        /// End time, Unix timestamp in seconds.
-        ///
-        /// Required: `build` fails without it. Format: `unix-seconds`.
-        pub fn to(mut self, value: impl Into<i64>) -> Self {
-            self.to = Some(value.into());
-            self
-        }
-        /// 指定查询数据是否按小时进行聚合。 默认为false则按天进行聚合
-        ///
-        /// Whether the data is aggregated per hour. Default false, aggregated per day.
-        ///
-        /// Optional.
-        pub fn group_by_hour(mut self, value: impl Into<bool>) -> Self {
-            self.group_by_hour = Some(value.into());
-            self
-        }
-        /// The request, once every required value is set and every constraint holds.
-        #[inline]
-        pub fn build(self) -> Result<Request, BuildError> {
-            let request = Request {
-                from: BuildError::require(self.from, "From")?,
-                to: BuildError::require(self.to, "To")?,
-                group_by_hour: self.group_by_hour,
-            };
-            request.validate()?;
-            Ok(request)
-        }
-        /// Builds the request and calls it with `client` in one step (a build error is
-        /// the call's `Error::Build`); the future owns a clone of the client.
-        #[inline]
-        pub fn send(
-            self,
-            client: &super::Client,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<Output, Error>,
-        > + Send + 'static {
-            client.core.call_built(self.build())
-        }
-    }
-    impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
         /// Sans-IO: usable without any async runtime.
         #[inline]
@@ -2777,10 +2238,20 @@ pub mod describe_session_statistics {
             parts.finish()
         }
     }
-    ::switchboard_runtime::operation!(
-        Request => Output, Error, parse_response,
-        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
-        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
+    ::switchboard_runtime::request_builder!(
+        RequestBuilder => Request { #[doc =
+        " 起始时间,Unix 秒级时间戳。 Start time, Unix timestamp in seconds."]
+        #[doc = " "] #[doc =
+        " Required: `build` fails without it. Format: `unix-seconds`."] from : i64 =
+        required("From"), #[doc =
+        " 结束时间,Unix 秒级时间戳。 End time, Unix timestamp in seconds."]
+        #[doc = " "] #[doc =
+        " Required: `build` fails without it. Format: `unix-seconds`."] to : i64 =
+        required("To"), #[doc =
+        " 指定查询数据是否按小时进行聚合。 默认为false则按天进行聚合"]
+        #[doc = " "] #[doc =
+        " Whether the data is aggregated per hour. Default false, aggregated per day."]
+        #[doc = " "] #[doc = " Optional."] group_by_hour : bool = optional }
     );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
@@ -2817,11 +2288,7 @@ pub mod describe_session_statistics {
         ///
         /// Example: `5`. Wire name: `TotalCount`. Not described by the vendor.
         pub total_count: Option<i64>,
-        /// 会话统计数据列表。
-        ///
-        /// List of session statistics.
-        ///
-        /// Wire name: `Data`.
+        /// 会话统计数据列表。 List of session statistics. Wire name: `Data`.
         pub data: Option<Vec<DescribeSessionStatisticsOutputDataItem>>,
         /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
         pub envelope: Option<super::ResponseEnvelope>,
@@ -2830,24 +2297,8 @@ pub mod describe_session_statistics {
         Output { optional total_count = "TotalCount", optional data = "Data", skip
         envelope = "" }
     );
-    /// Why a call of this endpoint failed: one variant per documented code, then the
-    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
-    #[derive(Debug)]
-    #[non_exhaustive]
-    pub enum Error {
-        /// A service-wide documented code that the endpoint's page does not list.
-        Service(::switchboard_runtime::response::ApiError),
-        /// A code or HTTP status the documentation does not list; the raw response is kept.
-        Undocumented(::switchboard_runtime::response::ApiError),
-        /// The response body could not be decoded; the raw response is kept.
-        Decode(::switchboard_runtime::response::DecodeError),
-        /// The request broke a documented constraint and was not sent.
-        Build(BuildError),
-        /// The request could not be sent (transport or credentials).
-        Send(::switchboard_runtime::auth::SendError),
-    }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, {}
+        enum Error, ID, ERRORS, super::ERRORS, super::ServiceCode, {}
     );
     /// An object of the response or request.
     #[derive(Clone, Debug, PartialEq, Default)]
@@ -2859,29 +2310,15 @@ pub mod describe_session_statistics {
         ///
         /// Example: `2025-04-06`. Wire name: `Time`.
         pub time: Option<String>,
-        /// 总会话数。
-        ///
-        /// Total number of sessions.
-        ///
-        /// Example: `12`. Wire name: `TotalSessionCnt`.
+        /// 总会话数。 Total number of sessions. Example: `12`. Wire name: `TotalSessionCnt`.
         pub total_session_cnt: Option<i64>,
-        /// 转人工会话数。
-        ///
-        /// Number of sessions transferred to a live agent.
+        /// 转人工会话数。 Number of sessions transferred to a live agent.
         ///
         /// Example: `10`. Wire name: `TransferAgentSessionCnt`.
         pub transfer_agent_session_cnt: Option<i64>,
-        /// 人工接待会话数。
-        ///
-        /// Number of sessions received by a live agent.
-        ///
-        /// Example: `9`. Wire name: `AgentAcceptCnt`.
+        /// 人工接待会话数。 Number of sessions received by a live agent. Example: `9`. Wire name: `AgentAcceptCnt`.
         pub agent_accept_cnt: Option<i64>,
-        /// 有效会话数。
-        ///
-        /// Number of effective sessions.
-        ///
-        /// Example: `8`. Wire name: `EffectiveSessionCnt`.
+        /// 有效会话数。 Number of effective sessions. Example: `8`. Wire name: `EffectiveSessionCnt`.
         pub effective_session_cnt: Option<i64>,
         /// Example: `5`. Wire name: `SatisfactionSelectedCnt`. Not described by the vendor.
         pub satisfaction_selected_cnt: Option<i64>,
@@ -2940,18 +2377,12 @@ pub mod describe_session_statistics {
 ///
 /// Source: <https://www.tencentcloud.com/document/product/1229/68948>
 pub mod end_session {
-    use ::switchboard_runtime::bytes::Bytes;
-    use ::switchboard_runtime::error::BuildError;
     #[allow(unused_imports)]
-    use ::switchboard_runtime::wire::ToJson as _;
-    /// The endpoint's id.
-    pub const ID: &str = "end_session";
-    /// HTTP method.
-    pub const METHOD: &str = "POST";
-    /// Path template under the base URL.
-    pub const PATH: &str = "/v4/desk_http_svc/end_session";
-    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
-    pub const IDEMPOTENT: bool = false;
+    use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response, endpoint { id : "end_session", method :
+        "POST", path : "/v4/desk_http_svc/end_session", idempotent : false, }
+    );
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
@@ -2990,52 +2421,11 @@ pub mod end_session {
         pub session_id: Option<String>,
     }
     impl Request {
-        /// A builder; `build` checks required values and documented constraints.
-        #[inline]
-        pub fn builder() -> RequestBuilder {
-            RequestBuilder::default()
-        }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
             Ok(())
         }
-    }
-    /// Builds a [`Request`].
-    #[derive(Clone, Debug, Default)]
-    pub struct RequestBuilder {
-        session_id: Option<String>,
-    }
-    impl RequestBuilder {
-        /// Specify the session ID to be ended.
-        ///
-        /// Optional.
-        pub fn session_id(mut self, value: impl Into<String>) -> Self {
-            self.session_id = Some(value.into());
-            self
-        }
-        /// The request, once every required value is set and every constraint holds.
-        #[inline]
-        pub fn build(self) -> Result<Request, BuildError> {
-            let request = Request {
-                session_id: self.session_id,
-            };
-            request.validate()?;
-            Ok(request)
-        }
-        /// Builds the request and calls it with `client` in one step (a build error is
-        /// the call's `Error::Build`); the future owns a clone of the client.
-        #[inline]
-        pub fn send(
-            self,
-            client: &super::Client,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<Output, Error>,
-        > + Send + 'static {
-            client.core.call_built(self.build())
-        }
-    }
-    impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
         /// Sans-IO: usable without any async runtime.
         #[inline]
@@ -3061,10 +2451,10 @@ pub mod end_session {
             parts.finish()
         }
     }
-    ::switchboard_runtime::operation!(
-        Request => Output, Error, parse_response,
-        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
-        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
+    ::switchboard_runtime::request_builder!(
+        RequestBuilder => Request { #[doc =
+        " Specify the session ID to be ended. Optional."] session_id : String = optional
+        }
     );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
@@ -3101,42 +2491,14 @@ pub mod end_session {
         pub envelope: Option<super::ResponseEnvelope>,
     }
     ::switchboard_runtime::wire_object!(Output { skip envelope = "" });
-    /// Why a call of this endpoint failed: one variant per documented code, then the
-    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
-    #[derive(Debug)]
-    #[non_exhaustive]
-    pub enum Error {
-        /// `141002`
-        ///
-        /// Internal error, please retry.
-        ///
-        /// Retryable.
-        #[doc(alias = "141002")]
-        InternalError(::switchboard_runtime::response::ApiError),
-        /// `141004`
-        ///
-        /// Invalid parameter.
-        #[doc(alias = "141004")]
-        InvalidParameter(::switchboard_runtime::response::ApiError),
-        /// `141005`
-        ///
-        /// Session does not exist or has completed.
-        #[doc(alias = "141005")]
-        SessionNotFound(::switchboard_runtime::response::ApiError),
-        /// A service-wide documented code that the endpoint's page does not list.
-        Service(::switchboard_runtime::response::ApiError),
-        /// A code or HTTP status the documentation does not list; the raw response is kept.
-        Undocumented(::switchboard_runtime::response::ApiError),
-        /// The response body could not be decoded; the raw response is kept.
-        Decode(::switchboard_runtime::response::DecodeError),
-        /// The request broke a documented constraint and was not sent.
-        Build(BuildError),
-        /// The request could not be sent (transport or credentials).
-        Send(::switchboard_runtime::auth::SendError),
-    }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { "141002" =>
-        InternalError, "141004" => InvalidParameter, "141005" => SessionNotFound }
+        enum Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { #[doc = " `141002`"]
+        #[doc = " "] #[doc = " Internal error, please retry."] #[doc = " "] #[doc =
+        " Retryable."] #[doc(alias = "141002")] "141002" => InternalError, #[doc =
+        " `141004`"] #[doc = " "] #[doc = " Invalid parameter."] #[doc(alias = "141004")]
+        "141004" => InvalidParameter, #[doc = " `141005`"] #[doc = " "] #[doc =
+        " Session does not exist or has completed."] #[doc(alias = "141005")] "141005" =>
+        SessionNotFound }
     );
 }
 #[rustfmt::skip]
@@ -3165,18 +2527,13 @@ pub mod end_session {
 ///
 /// Source: <https://www.tencentcloud.com/ind/document/product/1229/68825>
 pub mod get_session_state {
-    use ::switchboard_runtime::bytes::Bytes;
-    use ::switchboard_runtime::error::BuildError;
     #[allow(unused_imports)]
-    use ::switchboard_runtime::wire::ToJson as _;
-    /// The endpoint's id.
-    pub const ID: &str = "get_session_state";
-    /// HTTP method.
-    pub const METHOD: &str = "POST";
-    /// Path template under the base URL.
-    pub const PATH: &str = "/v4/desk_http_svc/get_session_state";
-    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
-    pub const IDEMPOTENT: bool = true;
+    use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response, endpoint { id : "get_session_state",
+        method : "POST", path : "/v4/desk_http_svc/get_session_state", idempotent : true,
+        }
+    );
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
@@ -3211,9 +2568,7 @@ pub mod get_session_state {
         ///
         /// Example: `b0f4ca12-4850-4218-a284-efe679a87066`. Wire name: `SessionId`.
         pub session_id: Option<String>,
-        /// User ID of the user.
-        ///
-        /// Example: `user1`. Wire name: `ClientUserId`.
+        /// User ID of the user. Example: `user1`. Wire name: `ClientUserId`.
         pub client_user_id: Option<String>,
         /// UserID of the customer service account.
         ///
@@ -3221,70 +2576,11 @@ pub mod get_session_state {
         pub customer_service_id: Option<String>,
     }
     impl Request {
-        /// A builder; `build` checks required values and documented constraints.
-        #[inline]
-        pub fn builder() -> RequestBuilder {
-            RequestBuilder::default()
-        }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
             Ok(())
         }
-    }
-    /// Builds a [`Request`].
-    #[derive(Clone, Debug, Default)]
-    pub struct RequestBuilder {
-        session_id: Option<String>,
-        client_user_id: Option<String>,
-        customer_service_id: Option<String>,
-    }
-    impl RequestBuilder {
-        /// Specify the conversation ID to be queried.
-        ///
-        /// Optional.
-        pub fn session_id(mut self, value: impl Into<String>) -> Self {
-            self.session_id = Some(value.into());
-            self
-        }
-        /// User ID of the user.
-        ///
-        /// Optional.
-        pub fn client_user_id(mut self, value: impl Into<String>) -> Self {
-            self.client_user_id = Some(value.into());
-            self
-        }
-        /// UserID of the customer service account.
-        ///
-        /// Optional.
-        pub fn customer_service_id(mut self, value: impl Into<String>) -> Self {
-            self.customer_service_id = Some(value.into());
-            self
-        }
-        /// The request, once every required value is set and every constraint holds.
-        #[inline]
-        pub fn build(self) -> Result<Request, BuildError> {
-            let request = Request {
-                session_id: self.session_id,
-                client_user_id: self.client_user_id,
-                customer_service_id: self.customer_service_id,
-            };
-            request.validate()?;
-            Ok(request)
-        }
-        /// Builds the request and calls it with `client` in one step (a build error is
-        /// the call's `Error::Build`); the future owns a clone of the client.
-        #[inline]
-        pub fn send(
-            self,
-            client: &super::Client,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<Output, Error>,
-        > + Send + 'static {
-            client.core.call_built(self.build())
-        }
-    }
-    impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
         /// Sans-IO: usable without any async runtime.
         #[inline]
@@ -3316,10 +2612,12 @@ pub mod get_session_state {
             parts.finish()
         }
     }
-    ::switchboard_runtime::operation!(
-        Request => Output, Error, parse_response,
-        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
-        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
+    ::switchboard_runtime::request_builder!(
+        RequestBuilder => Request { #[doc =
+        " Specify the conversation ID to be queried. Optional."] session_id : String =
+        optional, #[doc = " User ID of the user. Optional."] client_user_id : String =
+        optional, #[doc = " UserID of the customer service account. Optional."]
+        customer_service_id : String = optional }
     );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
@@ -3352,9 +2650,7 @@ pub mod get_session_state {
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {
-        /// Session ID.
-        ///
-        /// Example: `a-b-c-d-e`. Wire name: `SessionId`.
+        /// Session ID. Example: `a-b-c-d-e`. Wire name: `SessionId`.
         pub session_id: Option<String>,
         /// 会话当前所处状态,可能的取值有: NotInSession:不在会话中。 Chatbot:机器人接待中。 WaitingForAgentAnswering:等待客服确认接待。 Queueing:转人工排队中。 Agent:人工服务中。
         ///
@@ -3375,40 +2671,14 @@ pub mod get_session_state {
         Output { optional session_id = "SessionId", optional current_state =
         "CurrentState", optional agent_id = "AgentId", skip envelope = "" }
     );
-    /// Why a call of this endpoint failed: one variant per documented code, then the
-    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
-    #[derive(Debug)]
-    #[non_exhaustive]
-    pub enum Error {
-        /// `141002`: Internal error, retry.
-        ///
-        /// Internal error; retry.
-        ///
-        /// Retryable.
-        #[doc(alias = "141002")]
-        InternalError(::switchboard_runtime::response::ApiError),
-        /// `141004`: Invalid parameter.
-        ///
-        /// Invalid parameter.
-        #[doc(alias = "141004")]
-        InvalidParameter(::switchboard_runtime::response::ApiError),
-        /// `141005`: Session does not exist …
-        #[doc(alias = "141005")]
-        SessionNotFound(::switchboard_runtime::response::ApiError),
-        /// A service-wide documented code that the endpoint's page does not list.
-        Service(::switchboard_runtime::response::ApiError),
-        /// A code or HTTP status the documentation does not list; the raw response is kept.
-        Undocumented(::switchboard_runtime::response::ApiError),
-        /// The response body could not be decoded; the raw response is kept.
-        Decode(::switchboard_runtime::response::DecodeError),
-        /// The request broke a documented constraint and was not sent.
-        Build(BuildError),
-        /// The request could not be sent (transport or credentials).
-        Send(::switchboard_runtime::auth::SendError),
-    }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { "141002" =>
-        InternalError, "141004" => InvalidParameter, "141005" => SessionNotFound }
+        enum Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { #[doc =
+        " `141002`: Internal error, retry."] #[doc = " "] #[doc =
+        " Internal error; retry."] #[doc = " "] #[doc = " Retryable."] #[doc(alias =
+        "141002")] "141002" => InternalError, #[doc = " `141004`: Invalid parameter."]
+        #[doc = " "] #[doc = " Invalid parameter."] #[doc(alias = "141004")] "141004" =>
+        InvalidParameter, #[doc = " `141005`: Session does not exist …"] #[doc(alias =
+        "141005")] "141005" => SessionNotFound }
     );
     /// Documented values; others are kept as received.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -3499,18 +2769,12 @@ pub mod get_session_state {
 ///
 /// Source: <https://www.tencentcloud.com/ind/document/product/1229/68821>
 pub mod send_msg {
-    use ::switchboard_runtime::bytes::Bytes;
-    use ::switchboard_runtime::error::BuildError;
     #[allow(unused_imports)]
-    use ::switchboard_runtime::wire::ToJson as _;
-    /// The endpoint's id.
-    pub const ID: &str = "send_msg";
-    /// HTTP method.
-    pub const METHOD: &str = "POST";
-    /// Path template under the base URL.
-    pub const PATH: &str = "/v4/desk_http_svc/send_msg";
-    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
-    pub const IDEMPOTENT: bool = false;
+    use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response, endpoint { id : "send_msg", method :
+        "POST", path : "/v4/desk_http_svc/send_msg", idempotent : false, }
+    );
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
@@ -3533,9 +2797,7 @@ pub mod send_msg {
         ///
         /// Example: `user45`. Wire name: `ToAccount`.
         pub to_account: Option<String>,
-        /// 消息随机数(32位无符号整数),用于去重。
-        ///
-        /// Message random number (32-bit unsigned integer), used for deduplication.
+        /// 消息随机数(32位无符号整数),用于去重。 Message random number (32-bit unsigned integer), used for deduplication.
         ///
         /// Format: `uint32`. Example: `8436874`. Wire name: `MsgRandom`.
         pub msg_random: u32,
@@ -3551,104 +2813,11 @@ pub mod send_msg {
         pub cloud_custom_data: Option<String>,
     }
     impl Request {
-        /// A builder; `build` checks required values and documented constraints.
-        #[inline]
-        pub fn builder() -> RequestBuilder {
-            RequestBuilder::default()
-        }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
             Ok(())
         }
-    }
-    /// Builds a [`Request`].
-    #[derive(Clone, Debug, Default)]
-    pub struct RequestBuilder {
-        session_id: Option<String>,
-        from_account: Option<String>,
-        to_account: Option<String>,
-        msg_random: Option<u32>,
-        msg_body: Option<Vec<super::types::MsgElement>>,
-        cloud_custom_data: Option<String>,
-    }
-    impl RequestBuilder {
-        /// Session ID. If this field is filled, there is no need to fill the FromAccount and ToAccount fields.
-        ///
-        /// Optional.
-        pub fn session_id(mut self, value: impl Into<String>) -> Self {
-            self.session_id = Some(value.into());
-            self
-        }
-        /// Sender UserID, applicable only to the client-side integration method of "application/client", and the sender must be a customer service account.
-        ///
-        /// Optional.
-        pub fn from_account(mut self, value: impl Into<String>) -> Self {
-            self.from_account = Some(value.into());
-            self
-        }
-        /// 接收方 UserID,只适用于"应用/客户端"的用户端集成方式,接收方为普通用户。
-        ///
-        /// Receiver UserID, applicable only to the "application/client" user-end integration method; the receiver is an ordinary user.
-        ///
-        /// Optional.
-        pub fn to_account(mut self, value: impl Into<String>) -> Self {
-            self.to_account = Some(value.into());
-            self
-        }
-        /// 消息随机数(32位无符号整数),用于去重。
-        ///
-        /// Message random number (32-bit unsigned integer), used for deduplication.
-        ///
-        /// Required: `build` fails without it. Format: `uint32`.
-        pub fn msg_random(mut self, value: impl Into<u32>) -> Self {
-            self.msg_random = Some(value.into());
-            self
-        }
-        /// 消息…
-        ///
-        /// Required: `build` fails without it.
-        pub fn msg_body(
-            mut self,
-            value: impl Into<Vec<super::types::MsgElement>>,
-        ) -> Self {
-            self.msg_body = Some(value.into());
-            self
-        }
-        /// Sets `CloudCustomData`.
-        ///
-        /// Optional.
-        pub fn cloud_custom_data(mut self, value: impl Into<String>) -> Self {
-            self.cloud_custom_data = Some(value.into());
-            self
-        }
-        /// The request, once every required value is set and every constraint holds.
-        #[inline]
-        pub fn build(self) -> Result<Request, BuildError> {
-            let request = Request {
-                session_id: self.session_id,
-                from_account: self.from_account,
-                to_account: self.to_account,
-                msg_random: BuildError::require(self.msg_random, "MsgRandom")?,
-                msg_body: BuildError::require(self.msg_body, "MsgBody")?,
-                cloud_custom_data: self.cloud_custom_data,
-            };
-            request.validate()?;
-            Ok(request)
-        }
-        /// Builds the request and calls it with `client` in one step (a build error is
-        /// the call's `Error::Build`); the future owns a clone of the client.
-        #[inline]
-        pub fn send(
-            self,
-            client: &super::Client,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<Output, Error>,
-        > + Send + 'static {
-            client.core.call_built(self.build())
-        }
-    }
-    impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
         /// Sans-IO: usable without any async runtime.
         #[inline]
@@ -3685,10 +2854,22 @@ pub mod send_msg {
             parts.finish()
         }
     }
-    ::switchboard_runtime::operation!(
-        Request => Output, Error, parse_response,
-        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
-        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
+    ::switchboard_runtime::request_builder!(
+        RequestBuilder => Request { #[doc =
+        " Session ID. If this field is filled, there is no need to fill the FromAccount and ToAccount fields."]
+        #[doc = " "] #[doc = " Optional."] session_id : String = optional, #[doc =
+        " Sender UserID, applicable only to the client-side integration method of \"application/client\", and the sender must be a customer service account."]
+        #[doc = " "] #[doc = " Optional."] from_account : String = optional, #[doc =
+        " 接收方 UserID,只适用于\"应用/客户端\"的用户端集成方式,接收方为普通用户。"]
+        #[doc = " "] #[doc =
+        " Receiver UserID, applicable only to the \"application/client\" user-end integration method; the receiver is an ordinary user."]
+        #[doc = " "] #[doc = " Optional."] to_account : String = optional, #[doc =
+        " 消息随机数(32位无符号整数),用于去重。 Message random number (32-bit unsigned integer), used for deduplication."]
+        #[doc = " "] #[doc = " Required: `build` fails without it. Format: `uint32`."]
+        msg_random : u32 = required("MsgRandom"), #[doc = " 消息…"] #[doc = " "]
+        #[doc = " Required: `build` fails without it."] msg_body : Vec <
+        super::types::MsgElement > = required("MsgBody"), #[doc =
+        " Sets `CloudCustomData`. Optional."] cloud_custom_data : String = optional }
     );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
@@ -3725,24 +2906,8 @@ pub mod send_msg {
         pub envelope: Option<super::ResponseEnvelope>,
     }
     ::switchboard_runtime::wire_object!(Output { skip envelope = "" });
-    /// Why a call of this endpoint failed: one variant per documented code, then the
-    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
-    #[derive(Debug)]
-    #[non_exhaustive]
-    pub enum Error {
-        /// A service-wide documented code that the endpoint's page does not list.
-        Service(::switchboard_runtime::response::ApiError),
-        /// A code or HTTP status the documentation does not list; the raw response is kept.
-        Undocumented(::switchboard_runtime::response::ApiError),
-        /// The response body could not be decoded; the raw response is kept.
-        Decode(::switchboard_runtime::response::DecodeError),
-        /// The request broke a documented constraint and was not sent.
-        Build(BuildError),
-        /// The request could not be sent (transport or credentials).
-        Send(::switchboard_runtime::auth::SendError),
-    }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, {}
+        enum Error, ID, ERRORS, super::ERRORS, super::ServiceCode, {}
     );
 }
 #[rustfmt::skip]
@@ -3769,18 +2934,13 @@ pub mod send_msg {
 ///
 /// Source: <https://www.tencentcloud.com/ind/document/product/1229/68822>
 pub mod send_stream_msg {
-    use ::switchboard_runtime::bytes::Bytes;
-    use ::switchboard_runtime::error::BuildError;
     #[allow(unused_imports)]
-    use ::switchboard_runtime::wire::ToJson as _;
-    /// The endpoint's id.
-    pub const ID: &str = "send_stream_msg";
-    /// HTTP method.
-    pub const METHOD: &str = "POST";
-    /// Path template under the base URL.
-    pub const PATH: &str = "/v4/desk_http_svc/send_stream_msg";
-    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
-    pub const IDEMPOTENT: bool = false;
+    use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response, endpoint { id : "send_stream_msg",
+        method : "POST", path : "/v4/desk_http_svc/send_stream_msg", idempotent : false,
+        }
+    );
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
@@ -3807,79 +2967,11 @@ pub mod send_stream_msg {
         pub finish: Option<SendStreamMsgFinish>,
     }
     impl Request {
-        /// A builder; `build` checks required values and documented constraints.
-        #[inline]
-        pub fn builder() -> RequestBuilder {
-            RequestBuilder::default()
-        }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
             Ok(())
         }
-    }
-    /// Builds a [`Request`].
-    #[derive(Clone, Debug, Default)]
-    pub struct RequestBuilder {
-        session_id: Option<String>,
-        chunk: Option<String>,
-        msg_key: Option<String>,
-        finish: Option<SendStreamMsgFinish>,
-    }
-    impl RequestBuilder {
-        /// Conversation ID
-        ///
-        /// Required: `build` fails without it.
-        pub fn session_id(mut self, value: impl Into<String>) -> Self {
-            self.session_id = Some(value.into());
-            self
-        }
-        /// Message content
-        ///
-        /// Required: `build` fails without it.
-        pub fn chunk(mut self, value: impl Into<String>) -> Self {
-            self.chunk = Some(value.into());
-            self
-        }
-        /// Not required for the first API call, but needs to be filled in starting from the second call.
-        ///
-        /// Optional.
-        pub fn msg_key(mut self, value: impl Into<String>) -> Self {
-            self.msg_key = Some(value.into());
-            self
-        }
-        /// When calling for the last time, this field is 1, indicating that the streaming output has stopped.
-        ///
-        /// Optional.
-        pub fn finish(mut self, value: impl Into<SendStreamMsgFinish>) -> Self {
-            self.finish = Some(value.into());
-            self
-        }
-        /// The request, once every required value is set and every constraint holds.
-        #[inline]
-        pub fn build(self) -> Result<Request, BuildError> {
-            let request = Request {
-                session_id: BuildError::require(self.session_id, "SessionId")?,
-                chunk: BuildError::require(self.chunk, "Chunk")?,
-                msg_key: self.msg_key,
-                finish: self.finish,
-            };
-            request.validate()?;
-            Ok(request)
-        }
-        /// Builds the request and calls it with `client` in one step (a build error is
-        /// the call's `Error::Build`); the future owns a clone of the client.
-        #[inline]
-        pub fn send(
-            self,
-            client: &super::Client,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<Output, Error>,
-        > + Send + 'static {
-            client.core.call_built(self.build())
-        }
-    }
-    impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
         /// Sans-IO: usable without any async runtime.
         #[inline]
@@ -3910,10 +3002,16 @@ pub mod send_stream_msg {
             parts.finish()
         }
     }
-    ::switchboard_runtime::operation!(
-        Request => Output, Error, parse_response,
-        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
-        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
+    ::switchboard_runtime::request_builder!(
+        RequestBuilder => Request { #[doc = " Conversation ID"] #[doc = " "] #[doc =
+        " Required: `build` fails without it."] session_id : String =
+        required("SessionId"), #[doc = " Message content"] #[doc = " "] #[doc =
+        " Required: `build` fails without it."] chunk : String = required("Chunk"), #[doc
+        =
+        " Not required for the first API call, but needs to be filled in starting from the second call."]
+        #[doc = " "] #[doc = " Optional."] msg_key : String = optional, #[doc =
+        " When calling for the last time, this field is 1, indicating that the streaming output has stopped."]
+        #[doc = " "] #[doc = " Optional."] finish : SendStreamMsgFinish = optional }
     );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
@@ -3958,24 +3056,8 @@ pub mod send_stream_msg {
     ::switchboard_runtime::wire_object!(
         Output { optional msg_key = "MsgKey", skip envelope = "" }
     );
-    /// Why a call of this endpoint failed: one variant per documented code, then the
-    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
-    #[derive(Debug)]
-    #[non_exhaustive]
-    pub enum Error {
-        /// A service-wide documented code that the endpoint's page does not list.
-        Service(::switchboard_runtime::response::ApiError),
-        /// A code or HTTP status the documentation does not list; the raw response is kept.
-        Undocumented(::switchboard_runtime::response::ApiError),
-        /// The response body could not be decoded; the raw response is kept.
-        Decode(::switchboard_runtime::response::DecodeError),
-        /// The request broke a documented constraint and was not sent.
-        Build(BuildError),
-        /// The request could not be sent (transport or credentials).
-        Send(::switchboard_runtime::auth::SendError),
-    }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, {}
+        enum Error, ID, ERRORS, super::ERRORS, super::ServiceCode, {}
     );
     /// Documented values; others are kept as received.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -4048,18 +3130,13 @@ pub mod send_stream_msg {
 ///
 /// Source: <https://www.tencentcloud.com/ind/document/product/1229/68820>
 pub mod transfer_to_human {
-    use ::switchboard_runtime::bytes::Bytes;
-    use ::switchboard_runtime::error::BuildError;
     #[allow(unused_imports)]
-    use ::switchboard_runtime::wire::ToJson as _;
-    /// The endpoint's id.
-    pub const ID: &str = "transfer_to_human";
-    /// HTTP method.
-    pub const METHOD: &str = "POST";
-    /// Path template under the base URL.
-    pub const PATH: &str = "/v4/desk_http_svc/transfer_to_human";
-    /// Whether the spec marks the endpoint idempotent: a timed-out attempt may be repeated.
-    pub const IDEMPOTENT: bool = false;
+    use ::switchboard_runtime::{bytes::Bytes, error::BuildError, wire::ToJson as _};
+    ::switchboard_runtime::operation!(
+        Request => Output, Error, parse_response, endpoint { id : "transfer_to_human",
+        method : "POST", path : "/v4/desk_http_svc/transfer_to_human", idempotent :
+        false, }
+    );
     /// Names of the events this endpoint triggers (see [`super::events`]).
     pub const EVENTS: &[&str] = &[];
     /// The error codes documented for this endpoint.
@@ -4096,13 +3173,9 @@ pub mod transfer_to_human {
     #[derive(Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub struct Request {
-        /// Session ID.
-        ///
-        /// Example: `fd8a2e30-54de-4e40-bcaf-02718409c5cf`. Wire name: `SessionId`.
+        /// Session ID. Example: `fd8a2e30-54de-4e40-bcaf-02718409c5cf`. Wire name: `SessionId`.
         pub session_id: String,
-        /// Specified customer service. Empty by default.
-        ///
-        /// Wire name: `AgentIdList`.
+        /// Specified customer service. Empty by default. Wire name: `AgentIdList`.
         pub agent_id_list: Option<Vec<String>>,
         /// Specified agent group. If left blank, customer service will be assigned according to the default policy.
         ///
@@ -4116,82 +3189,11 @@ pub mod transfer_to_human {
         pub send_tip_if_no_agent_online: Option<TransferToHumanSendTipIfNoAgentOnline>,
     }
     impl Request {
-        /// A builder; `build` checks required values and documented constraints.
-        #[inline]
-        pub fn builder() -> RequestBuilder {
-            RequestBuilder::default()
-        }
         /// Checks the documented constraints (ranges, lengths, patterns).
         #[inline]
         pub fn validate(&self) -> Result<(), BuildError> {
             Ok(())
         }
-    }
-    /// Builds a [`Request`].
-    #[derive(Clone, Debug, Default)]
-    pub struct RequestBuilder {
-        session_id: Option<String>,
-        agent_id_list: Option<Vec<String>>,
-        agent_group_id: Option<i64>,
-        send_tip_if_no_agent_online: Option<TransferToHumanSendTipIfNoAgentOnline>,
-    }
-    impl RequestBuilder {
-        /// Session ID.
-        ///
-        /// Required: `build` fails without it.
-        pub fn session_id(mut self, value: impl Into<String>) -> Self {
-            self.session_id = Some(value.into());
-            self
-        }
-        /// Specified customer service. Empty by default.
-        ///
-        /// Optional.
-        pub fn agent_id_list(mut self, value: impl Into<Vec<String>>) -> Self {
-            self.agent_id_list = Some(value.into());
-            self
-        }
-        /// Specified agent group. If left blank, customer service will be assigned according to the default policy.
-        ///
-        /// Optional.
-        pub fn agent_group_id(mut self, value: impl Into<i64>) -> Self {
-            self.agent_group_id = Some(value.into());
-            self
-        }
-        /// Whether to send a failure prompt for transferring to human customer service if no customer service is online. 0 means not to send, and 1 means to send. The default is 0.
-        ///
-        /// Optional.
-        pub fn send_tip_if_no_agent_online(
-            mut self,
-            value: impl Into<TransferToHumanSendTipIfNoAgentOnline>,
-        ) -> Self {
-            self.send_tip_if_no_agent_online = Some(value.into());
-            self
-        }
-        /// The request, once every required value is set and every constraint holds.
-        #[inline]
-        pub fn build(self) -> Result<Request, BuildError> {
-            let request = Request {
-                session_id: BuildError::require(self.session_id, "SessionId")?,
-                agent_id_list: self.agent_id_list,
-                agent_group_id: self.agent_group_id,
-                send_tip_if_no_agent_online: self.send_tip_if_no_agent_online,
-            };
-            request.validate()?;
-            Ok(request)
-        }
-        /// Builds the request and calls it with `client` in one step (a build error is
-        /// the call's `Error::Build`); the future owns a clone of the client.
-        #[inline]
-        pub fn send(
-            self,
-            client: &super::Client,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<Output, Error>,
-        > + Send + 'static {
-            client.core.call_built(self.build())
-        }
-    }
-    impl Request {
         /// The HTTP request, without credentials (the client's auth scheme adds them).
         /// Sans-IO: usable without any async runtime.
         #[inline]
@@ -4224,10 +3226,17 @@ pub mod transfer_to_human {
             parts.finish()
         }
     }
-    ::switchboard_runtime::operation!(
-        Request => Output, Error, parse_response,
-        ::switchboard_runtime::client::OperationInfo { service : super::SERVICE, id : ID,
-        method : METHOD, path : PATH, idempotent : IDEMPOTENT, }
+    ::switchboard_runtime::request_builder!(
+        RequestBuilder => Request { #[doc =
+        " Session ID. Required: `build` fails without it."] session_id : String =
+        required("SessionId"), #[doc =
+        " Specified customer service. Empty by default. Optional."] agent_id_list : Vec <
+        String > = optional, #[doc =
+        " Specified agent group. If left blank, customer service will be assigned according to the default policy."]
+        #[doc = " "] #[doc = " Optional."] agent_group_id : i64 = optional, #[doc =
+        " Whether to send a failure prompt for transferring to human customer service if no customer service is online. 0 means not to send, and 1 means to send. The default is 0."]
+        #[doc = " "] #[doc = " Optional."] send_tip_if_no_agent_online :
+        TransferToHumanSendTipIfNoAgentOnline = optional }
     );
     /// Decodes a response of this endpoint: the envelope's success rule, then the output.
     /// Sans-IO; never panics, whatever the bytes.
@@ -4260,13 +3269,9 @@ pub mod transfer_to_human {
     #[derive(Clone, Debug, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Output {
-        /// Assigned live agent.
-        ///
-        /// Example: `test_agent@qq.com`. Wire name: `AgentId`.
+        /// Assigned live agent. Example: `test_agent@qq.com`. Wire name: `AgentId`.
         pub agent_id: Option<String>,
-        /// Whether the assigned user is queuing. 0 means not queuing. 1 means queuing.
-        ///
-        /// Wire name: `IsInQueue`.
+        /// Whether the assigned user is queuing. 0 means not queuing. 1 means queuing. Wire name: `IsInQueue`.
         pub is_in_queue: Option<OutputIsInQueue>,
         /// The response envelope's own fields (request id, message, …); `None` when the output was decoded without its envelope.
         pub envelope: Option<super::ResponseEnvelope>,
@@ -4275,35 +3280,15 @@ pub mod transfer_to_human {
         Output { optional agent_id = "AgentId", optional is_in_queue = "IsInQueue", skip
         envelope = "" }
     );
-    /// Why a call of this endpoint failed: one variant per documented code, then the
-    /// service-wide codes, undocumented answers, undecodable bodies, build and send failures.
-    #[derive(Debug)]
-    #[non_exhaustive]
-    pub enum Error {
-        /// `90001`: JSON format parsing failed. Check whether the request package conforms to the JSON Specification.
-        #[doc(alias = "90001")]
-        JsonParseFailed(::switchboard_runtime::response::ApiError),
-        /// `90002`: The MsgBody in the JSON format request packet does not match the message format description, or the MsgBody is not an Array type. See the definition of …
-        #[doc(alias = "90002")]
-        InvalidMsgBody(::switchboard_runtime::response::ApiError),
-        /// `90005`
-        ///
-        /// Listed as a private error code of this API; its description was not captured (UNCONFIRMED, see `unconfirmed`).
-        E90005(::switchboard_runtime::response::ApiError),
-        /// A service-wide documented code that the endpoint's page does not list.
-        Service(::switchboard_runtime::response::ApiError),
-        /// A code or HTTP status the documentation does not list; the raw response is kept.
-        Undocumented(::switchboard_runtime::response::ApiError),
-        /// The response body could not be decoded; the raw response is kept.
-        Decode(::switchboard_runtime::response::DecodeError),
-        /// The request broke a documented constraint and was not sent.
-        Build(BuildError),
-        /// The request could not be sent (transport or credentials).
-        Send(::switchboard_runtime::auth::SendError),
-    }
     ::switchboard_runtime::operation_error!(
-        Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { "90001" =>
-        JsonParseFailed, "90002" => InvalidMsgBody, "90005" => E90005 }
+        enum Error, ID, ERRORS, super::ERRORS, super::ServiceCode, { #[doc =
+        " `90001`: JSON format parsing failed. Check whether the request package conforms to the JSON Specification."]
+        #[doc(alias = "90001")] "90001" => JsonParseFailed, #[doc =
+        " `90002`: The MsgBody in the JSON format request packet does not match the message format description, or the MsgBody is not an Array type. See the definition of …"]
+        #[doc(alias = "90002")] "90002" => InvalidMsgBody, #[doc = " `90005`"] #[doc =
+        " "] #[doc =
+        " Listed as a private error code of this API; its description was not captured (UNCONFIRMED, see `unconfirmed`)."]
+        "90005" => E90005 }
     );
     /// Documented values; others are kept as received.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -4475,6 +3460,36 @@ impl Client {
             core: self.core.with_attempt_timeout(timeout),
         }
     }
+    ::switchboard_runtime::client_methods! {
+        #[doc =
+        " Proactively Contact User: Proactively contact a user for a live conversation from a customer service account, optionally choosing the agent or group."]
+        #[doc = " "] #[doc = " See [`contact_user`]."] contact_user; #[doc =
+        " Query Live Agent Analysis Data: Query per-agent daily analysis data (online times, session and message counts, response times, satisfaction)."]
+        #[doc = " "] #[doc = " See [`describe_agent_statistics`]."]
+        describe_agent_statistics; #[doc =
+        " Query the Chat Record of the Specified Session: Query the chat record (messages) of a specified session, paged."]
+        #[doc = " "] #[doc = " See [`describe_chat_messages`]."] describe_chat_messages;
+        #[doc =
+        " Query Session Records: Query desk session (service) records in a time range, optionally for one user, paged."]
+        #[doc = " "] #[doc = " See [`describe_im_cdr_list`]."] describe_im_cdr_list;
+        #[doc =
+        " 查询实时接待统计数据: Query real-time reception statistics (agents by status, sessions transferred, being served and queueing, per-group queues)."]
+        #[doc = " "] #[doc = " See [`describe_reception_realtime_statistics`]."]
+        describe_reception_realtime_statistics; #[doc =
+        " 查询会话统计数据: Query session statistics aggregated per day or per hour."]
+        #[doc = " "] #[doc = " See [`describe_session_statistics`]."]
+        describe_session_statistics; #[doc =
+        " Ending Session: End a session that has been transferred to a human through this API."]
+        #[doc = " "] #[doc = " See [`end_session`]."] end_session; #[doc =
+        " Querying User Session Status: Query the status of a user session (bot, queueing, waiting for or served by a live agent)."]
+        #[doc = " "] #[doc = " See [`get_session_state`]."] get_session_state; #[doc =
+        " Send Messages: App admins send a message to a user in a desk session (also visible to the live agent after transfer)."]
+        #[doc = " "] #[doc = " See [`send_msg`]."] send_msg; #[doc =
+        " Sending Stream Messages: App admins send a streaming message to a user in chunks; the first call returns a MsgKey that later calls repeat."]
+        #[doc = " "] #[doc = " See [`send_stream_msg`]."] send_stream_msg; #[doc =
+        " Agent Transfer: App admins transfer a user's session to a live agent. See [`transfer_to_human`]."]
+        transfer_to_human;
+    }
 }
 #[rustfmt::skip]
 /// Builds a [`Client`].
@@ -4634,152 +3649,6 @@ pub use ::switchboard_runtime::transport;
 #[rustfmt::skip]
 /// The retry policy ([`retry::RetryPolicy`]).
 pub use ::switchboard_runtime::retry;
-#[rustfmt::skip]
-/// One method per endpoint.
-impl Client {
-    /// Proactively Contact User: Proactively contact a user for a live conversation from a customer service account, optionally choosing the agent or group.
-    ///
-    /// See [`contact_user`].
-    pub fn contact_user(
-        &self,
-        request: contact_user::Request,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<contact_user::Output, contact_user::Error>,
-    > + Send + 'static {
-        self.core.call_owned(request)
-    }
-    /// Query Live Agent Analysis Data: Query per-agent daily analysis data (online times, session and message counts, response times, satisfaction).
-    ///
-    /// See [`describe_agent_statistics`].
-    pub fn describe_agent_statistics(
-        &self,
-        request: describe_agent_statistics::Request,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            describe_agent_statistics::Output,
-            describe_agent_statistics::Error,
-        >,
-    > + Send + 'static {
-        self.core.call_owned(request)
-    }
-    /// Query the Chat Record of the Specified Session: Query the chat record (messages) of a specified session, paged.
-    ///
-    /// See [`describe_chat_messages`].
-    pub fn describe_chat_messages(
-        &self,
-        request: describe_chat_messages::Request,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            describe_chat_messages::Output,
-            describe_chat_messages::Error,
-        >,
-    > + Send + 'static {
-        self.core.call_owned(request)
-    }
-    /// Query Session Records: Query desk session (service) records in a time range, optionally for one user, paged.
-    ///
-    /// See [`describe_im_cdr_list`].
-    pub fn describe_im_cdr_list(
-        &self,
-        request: describe_im_cdr_list::Request,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            describe_im_cdr_list::Output,
-            describe_im_cdr_list::Error,
-        >,
-    > + Send + 'static {
-        self.core.call_owned(request)
-    }
-    /// 查询实时接待统计数据: Query real-time reception statistics (agents by status, sessions transferred, being served and queueing, per-group queues).
-    ///
-    /// See [`describe_reception_realtime_statistics`].
-    pub fn describe_reception_realtime_statistics(
-        &self,
-        request: describe_reception_realtime_statistics::Request,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            describe_reception_realtime_statistics::Output,
-            describe_reception_realtime_statistics::Error,
-        >,
-    > + Send + 'static {
-        self.core.call_owned(request)
-    }
-    /// 查询会话统计数据: Query session statistics aggregated per day or per hour.
-    ///
-    /// See [`describe_session_statistics`].
-    pub fn describe_session_statistics(
-        &self,
-        request: describe_session_statistics::Request,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            describe_session_statistics::Output,
-            describe_session_statistics::Error,
-        >,
-    > + Send + 'static {
-        self.core.call_owned(request)
-    }
-    /// Ending Session: End a session that has been transferred to a human through this API.
-    ///
-    /// See [`end_session`].
-    pub fn end_session(
-        &self,
-        request: end_session::Request,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<end_session::Output, end_session::Error>,
-    > + Send + 'static {
-        self.core.call_owned(request)
-    }
-    /// Querying User Session Status: Query the status of a user session (bot, queueing, waiting for or served by a live agent).
-    ///
-    /// See [`get_session_state`].
-    pub fn get_session_state(
-        &self,
-        request: get_session_state::Request,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            get_session_state::Output,
-            get_session_state::Error,
-        >,
-    > + Send + 'static {
-        self.core.call_owned(request)
-    }
-    /// Send Messages: App admins send a message to a user in a desk session (also visible to the live agent after transfer).
-    ///
-    /// See [`send_msg`].
-    pub fn send_msg(
-        &self,
-        request: send_msg::Request,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<send_msg::Output, send_msg::Error>,
-    > + Send + 'static {
-        self.core.call_owned(request)
-    }
-    /// Sending Stream Messages: App admins send a streaming message to a user in chunks; the first call returns a MsgKey that later calls repeat.
-    ///
-    /// See [`send_stream_msg`].
-    pub fn send_stream_msg(
-        &self,
-        request: send_stream_msg::Request,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<send_stream_msg::Output, send_stream_msg::Error>,
-    > + Send + 'static {
-        self.core.call_owned(request)
-    }
-    /// Agent Transfer: App admins transfer a user's session to a live agent.
-    ///
-    /// See [`transfer_to_human`].
-    pub fn transfer_to_human(
-        &self,
-        request: transfer_to_human::Request,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            transfer_to_human::Output,
-            transfer_to_human::Error,
-        >,
-    > + Send + 'static {
-        self.core.call_owned(request)
-    }
-}
 #[rustfmt::skip]
 /// `FromJson` of every endpoint's `Request`, keyed by wire names.
 #[cfg(feature = "testing")]
