@@ -238,6 +238,9 @@ pub struct Opened {
     pub payload: Value,
     /// The raw response.
     pub raw: RawResponse,
+    /// The body as parsed, for [`read_with_envelope`] (the payload moved out of it when it is
+    /// a top-level field): the body is parsed once. `None` when the body is not an object.
+    envelope: Option<Value>,
 }
 
 /// Applies the envelope's success rule to a response.
@@ -270,12 +273,12 @@ pub fn open(
         (None, _) => true,
     };
     if status_ok && succeeded {
-        let payload = match (envelope.payload_field, &body) {
-            (Some(path), Some(b)) => json_path(b, path).cloned().unwrap_or(Value::Null),
-            (None, Some(b)) => b.clone(),
-            (_, None) => Value::Null,
-        };
-        return Ok(Opened { payload, raw });
+        let (payload, envelope) = split_payload(envelope.payload_field, body);
+        return Ok(Opened {
+            payload,
+            raw,
+            envelope,
+        });
     }
     if status_ok && code.is_none() && envelope.success.is_some() {
         let message = match &body {
@@ -302,6 +305,25 @@ pub fn open(
         info: None,
         raw,
     }))))
+}
+
+/// The payload and the rest of the body. A top-level payload field is moved out of the body,
+/// not copied (the envelope's fields are the others); a nested one, or the whole body, is
+/// copied, as the body is kept whole for the envelope.
+fn split_payload(path: Option<&str>, body: Option<Value>) -> (Value, Option<Value>) {
+    match (path, body) {
+        (Some(path), Some(Value::Object(mut map))) if !path.is_empty() && !path.contains('.') => {
+            let payload = map.remove(path).unwrap_or(Value::Null);
+            (payload, Some(Value::Object(map)))
+        }
+        (Some(path), Some(body)) => {
+            let payload = json_path(&body, path).cloned().unwrap_or(Value::Null);
+            (payload, body.is_object().then_some(body))
+        }
+        (None, Some(body)) if body.is_object() => (body.clone(), Some(body)),
+        (None, Some(body)) => (body, None),
+        (_, None) => (Value::Null, None),
+    }
 }
 
 fn matches(success: SuccessCode, code: &str) -> bool {
@@ -348,13 +370,9 @@ pub fn read<T: crate::wire::FromJson>(
 /// read them on success. `None` when the body is not a JSON object.
 pub fn read_with_envelope<T: crate::wire::FromJson, E: crate::wire::FromJson>(
     endpoint: &'static str,
-    opened: Opened,
+    mut opened: Opened,
 ) -> Result<(T, Option<E>), DecodeError> {
-    let body = match opened.raw.json() {
-        Ok(body @ Value::Object(_)) => Some(body),
-        _ => None,
-    };
-    let envelope = match body.map(E::from_json) {
+    let envelope = match opened.envelope.take().map(E::from_json) {
         Some(Ok(envelope)) => Some(envelope),
         Some(Err(e)) => return Err(wire_error(endpoint, &e, opened.raw)),
         None => None,

@@ -5,6 +5,7 @@
 //! compared step by step with the vendor's documentation. The auth schemes in
 //! [`crate::auth`] call these functions; nothing here does I/O or reads a clock.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use time::OffsetDateTime;
@@ -24,19 +25,26 @@ where
     K: AsRef<str>,
     V: AsRef<str>,
 {
-    let mut encoded: Vec<(String, String)> = params
-        .into_iter()
-        .map(|(name, value)| (query::encode(name.as_ref()), query::encode(value.as_ref())))
+    let params: Vec<(K, V)> = params.into_iter().collect();
+    canonical_query_of(params.iter().map(|(k, v)| (k.as_ref(), v.as_ref())))
+}
+
+/// [`canonical_query`] of borrowed pairs: names and values that need no escape are not
+/// copied, and the result is written into one buffer.
+pub(crate) fn canonical_query_of<'a>(params: impl Iterator<Item = (&'a str, &'a str)>) -> String {
+    let mut encoded: Vec<(Cow<'a, str>, Cow<'a, str>)> = params
+        .map(|(name, value)| (query::encode_cow(name), query::encode_cow(value)))
         .collect();
-    encoded.sort();
-    let mut out = String::new();
-    for (name, value) in encoded {
+    encoded.sort_unstable();
+    let len = encoded.iter().map(|(n, v)| n.len() + v.len() + 2).sum();
+    let mut out = String::with_capacity(len);
+    for (name, value) in &encoded {
         if !out.is_empty() {
             out.push('&');
         }
-        out.push_str(&name);
+        out.push_str(name);
         out.push('=');
-        out.push_str(&value);
+        out.push_str(value);
     }
     out
 }
