@@ -7,7 +7,8 @@ use bytes::Bytes;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use crate::error::{JsonError, RawResponse, json_path, json_path_text};
+use crate::error::{JsonError, RawResponse, decode_json_ref, json_path, scan_json_text};
+use crate::wire::JsonRef;
 
 /// The success value of a result-code field.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -231,16 +232,38 @@ pub enum Failure {
     Decode(DecodeError),
 }
 
-/// A successful response, envelope removed.
+/// A successful response, envelope removed: what [`read`] and [`read_with_envelope`] decode.
+///
+/// The body is kept as it came and parsed again by the reader into a borrowed tree
+/// ([`JsonRef`]): two parses of that kind cost less than one into `serde_json::Value`.
 #[derive(Debug)]
 pub struct Opened {
-    /// The payload (the whole body when the envelope has no payload field; `null` if absent).
-    pub payload: Value,
     /// The raw response.
     pub raw: RawResponse,
-    /// The body as parsed, for [`read_with_envelope`] (the payload moved out of it when it is
-    /// a top-level field): the body is parsed once. `None` when the body is not an object.
-    envelope: Option<Value>,
+    /// Dotted path of the payload; `None` = the whole body.
+    payload_field: Option<&'static str>,
+}
+
+impl Opened {
+    /// The payload (the whole body when the envelope has no payload field; `null` if absent).
+    pub fn payload(&self) -> Value {
+        match self.raw.json() {
+            Ok(body) => match self.payload_field {
+                Some(path) => json_path(&body, path).cloned().unwrap_or(Value::Null),
+                None => body,
+            },
+            Err(_) => Value::Null,
+        }
+    }
+
+    /// The body's tree (`None` for an empty body, which `open` lets through as `null`).
+    /// `open` checked the syntax, not the text of skipped strings: this can still fail.
+    fn body(bytes: &Bytes) -> Result<Option<JsonRef<'_>>, JsonError> {
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            return Ok(None);
+        }
+        decode_json_ref(bytes).map(Some)
+    }
 }
 
 /// Applies the envelope's success rule to a response.
@@ -251,10 +274,32 @@ pub fn open(
 ) -> Result<Opened, Failure> {
     let raw = RawResponse::from_response(response);
     let status_ok = raw.status.is_success();
-    let body: Option<Value> = if raw.body.iter().all(u8::is_ascii_whitespace) {
+    // The usual case, a success, reads the result code only and leaves the body to the reader;
+    // anything else is looked at whole below.
+    if status_ok && !raw.body.iter().all(u8::is_ascii_whitespace) {
+        let code = match scan_json_text(&raw.body, envelope.code_field.unwrap_or_default()) {
+            Ok(code) => code.filter(|_| envelope.code_field.is_some()),
+            Err(err) => return Err(Failure::Decode(decode_error(endpoint, &err, raw))),
+        };
+        let succeeded = match (envelope.success, &code) {
+            (Some(success), Some(code)) => matches(success, code),
+            (Some(_), None) => false,
+            (None, _) => true,
+        };
+        if succeeded {
+            return Ok(Opened {
+                raw,
+                payload_field: envelope.payload_field,
+            });
+        }
+    }
+    // A second handle on the body (a reference count), so the tree can borrow from it while
+    // `raw` moves into the result.
+    let bytes = raw.body.clone();
+    let body: Option<JsonRef<'_>> = if bytes.iter().all(u8::is_ascii_whitespace) {
         None
     } else {
-        match raw.json() {
+        match decode_json_ref(&bytes) {
             Ok(value) => Some(value),
             Err(err) if status_ok => {
                 return Err(Failure::Decode(decode_error(endpoint, &err, raw)));
@@ -263,9 +308,8 @@ pub fn open(
             Err(_) => None,
         }
     };
-    let text = |path: Option<&'static str>| {
-        path.and_then(|p| body.as_ref().and_then(|b| json_path_text(b, p)))
-    };
+    let text =
+        |path: Option<&'static str>| path.and_then(|p| body.as_ref().and_then(|b| b.path_text(p)));
     let code = text(envelope.code_field);
     let succeeded = match (envelope.success, &code) {
         (Some(success), Some(code)) => matches(success, code),
@@ -273,11 +317,9 @@ pub fn open(
         (None, _) => true,
     };
     if status_ok && succeeded {
-        let (payload, envelope) = split_payload(envelope.payload_field, body);
         return Ok(Opened {
-            payload,
             raw,
-            envelope,
+            payload_field: envelope.payload_field,
         });
     }
     if status_ok && code.is_none() && envelope.success.is_some() {
@@ -295,35 +337,17 @@ pub fn open(
         (body.is_none() && !raw.body.is_empty())
             .then(|| raw.body_text().chars().take(200).collect())
     });
+    let request_id = text(envelope.request_id_field);
     Err(Failure::Api(ApiError(Box::new(ApiErrorInner {
         endpoint,
         // A code in the body is the vendor's word even when the status also signals trouble
         // (statuses that carry no business meaning still come with an informative code).
         code,
         message,
-        request_id: text(envelope.request_id_field),
+        request_id,
         info: None,
         raw,
     }))))
-}
-
-/// The payload and the rest of the body. A top-level payload field is moved out of the body,
-/// not copied (the envelope's fields are the others); a nested one, or the whole body, is
-/// copied, as the body is kept whole for the envelope.
-fn split_payload(path: Option<&str>, body: Option<Value>) -> (Value, Option<Value>) {
-    match (path, body) {
-        (Some(path), Some(Value::Object(mut map))) if !path.is_empty() && !path.contains('.') => {
-            let payload = map.remove(path).unwrap_or(Value::Null);
-            (payload, Some(Value::Object(map)))
-        }
-        (Some(path), Some(body)) => {
-            let payload = json_path(&body, path).cloned().unwrap_or(Value::Null);
-            (payload, body.is_object().then_some(body))
-        }
-        (None, Some(body)) if body.is_object() => (body.clone(), Some(body)),
-        (None, Some(body)) => (body, None),
-        (_, None) => (Value::Null, None),
-    }
 }
 
 fn matches(success: SuccessCode, code: &str) -> bool {
@@ -342,10 +366,9 @@ pub fn decode<T: DeserializeOwned>(
     endpoint: &'static str,
     opened: Opened,
 ) -> Result<T, DecodeError> {
-    let payload = if opened.payload.is_null() {
-        Value::Object(Default::default())
-    } else {
-        opened.payload
+    let payload = match opened.payload() {
+        Value::Null => Value::Object(Default::default()),
+        payload => payload,
     };
     serde_json::from_value(payload)
         .map_err(|e| DecodeError::new(endpoint, e.to_string(), opened.raw))
@@ -358,11 +381,17 @@ pub fn read<T: crate::wire::FromJson>(
     endpoint: &'static str,
     opened: Opened,
 ) -> Result<T, DecodeError> {
-    let (payload, raw) = opened.into_parts();
-    match T::from_json(payload) {
-        Ok(output) => Ok(output),
-        Err(e) => Err(wire_error(endpoint, &e, raw)),
-    }
+    let bytes = opened.raw.body.clone();
+    let body = match Opened::body(&bytes) {
+        Ok(body) => body,
+        Err(err) => return Err(decode_error(endpoint, &err, opened.raw)),
+    };
+    let payload = match (opened.payload_field, body) {
+        (Some(path), Some(mut body)) => take_path(&mut body, path),
+        (None, Some(body)) => body,
+        (_, None) => JsonRef::Null,
+    };
+    decode_payload(endpoint, payload, opened.raw)
 }
 
 /// Like [`read`], and also decodes the whole body as the service's envelope `E` (its
@@ -370,14 +399,55 @@ pub fn read<T: crate::wire::FromJson>(
 /// read them on success. `None` when the body is not a JSON object.
 pub fn read_with_envelope<T: crate::wire::FromJson, E: crate::wire::FromJson>(
     endpoint: &'static str,
-    mut opened: Opened,
+    opened: Opened,
 ) -> Result<(T, Option<E>), DecodeError> {
-    let envelope = match opened.envelope.take().map(E::from_json) {
-        Some(Ok(envelope)) => Some(envelope),
-        Some(Err(e)) => return Err(wire_error(endpoint, &e, opened.raw)),
-        None => None,
+    let bytes = opened.raw.body.clone();
+    let body = match Opened::body(&bytes) {
+        Ok(body) => body,
+        Err(err) => return Err(decode_error(endpoint, &err, opened.raw)),
     };
-    read(endpoint, opened).map(|output| (output, envelope))
+    // The envelope reads the whole body, so the payload is a copy of the subtree (its strings
+    // stay borrowed).
+    let payload = match (opened.payload_field, &body) {
+        (Some(path), Some(body)) => body.path(path).cloned().unwrap_or(JsonRef::Null),
+        (None, Some(body)) => body.clone(),
+        (_, None) => JsonRef::Null,
+    };
+    let envelope = match body {
+        Some(body @ JsonRef::Object(_)) => match E::from_json_ref(body) {
+            Ok(envelope) => Some(envelope),
+            Err(e) => return Err(wire_error(endpoint, &e, opened.raw)),
+        },
+        _ => None,
+    };
+    decode_payload(endpoint, payload, opened.raw).map(|output| (output, envelope))
+}
+
+/// Moves the value at a dotted path out of the tree (`null` when absent).
+fn take_path<'a>(body: &mut JsonRef<'a>, path: &str) -> JsonRef<'a> {
+    if path.is_empty() {
+        return std::mem::replace(body, JsonRef::Null);
+    }
+    match path.split_once('.') {
+        None => body.take(path).unwrap_or(JsonRef::Null),
+        Some(_) => body.path(path).cloned().unwrap_or(JsonRef::Null),
+    }
+}
+
+/// The payload (`null` read as an empty object) decoded as `T`.
+fn decode_payload<T: crate::wire::FromJson>(
+    endpoint: &'static str,
+    payload: JsonRef<'_>,
+    raw: RawResponse,
+) -> Result<T, DecodeError> {
+    let payload = match payload {
+        JsonRef::Null => JsonRef::Object(Vec::new()),
+        payload => payload,
+    };
+    match T::from_json_ref(payload) {
+        Ok(output) => Ok(output),
+        Err(e) => Err(wire_error(endpoint, &e, raw)),
+    }
 }
 
 fn wire_error(
@@ -386,18 +456,6 @@ fn wire_error(
     raw: RawResponse,
 ) -> DecodeError {
     DecodeError::new(endpoint, err.to_string(), raw)
-}
-
-impl Opened {
-    /// The payload (`null` read as an empty object) and the raw response.
-    fn into_parts(self) -> (Value, RawResponse) {
-        let payload = if self.payload.is_null() {
-            Value::Object(Default::default())
-        } else {
-            self.payload
-        };
-        (payload, self.raw)
-    }
 }
 
 /// Finds a code in a table of documented errors.

@@ -15,9 +15,13 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use serde_json::{Map, Value};
+use serde_json::{Map, Number, Value};
 
 use crate::Secret;
+
+pub(crate) mod tree;
+
+pub use tree::{JsonRef, ObjectRefReader};
 
 /// A value that has a JSON form.
 pub trait ToJson {
@@ -29,6 +33,13 @@ pub trait ToJson {
 pub trait FromJson: Sized {
     /// Reads the value, consuming the JSON.
     fn from_json(value: Value) -> Result<Self, WireError>;
+
+    /// Reads the value from a tree that borrows from the response body (how responses are
+    /// decoded: no `Value` is built). The default copies the tree into a `Value` for
+    /// [`from_json`](Self::from_json); the runtime's impls and `wire_object!` read it directly.
+    fn from_json_ref(value: JsonRef<'_>) -> Result<Self, WireError> {
+        Self::from_json(value.into_value())
+    }
 }
 
 /// Why a JSON value does not fit a type: what was wrong, and where.
@@ -60,6 +71,14 @@ impl WireError {
             Value::Object(_) => "map".to_owned(),
         };
         WireError::new(format!("invalid type: {found}, expected {expected}"))
+    }
+
+    /// [`invalid_type`](Self::invalid_type) for a [`JsonRef`], in the same words.
+    pub fn invalid_type_ref(found: &JsonRef<'_>, expected: &str) -> Self {
+        WireError::new(format!(
+            "invalid type: {}, expected {expected}",
+            found.describe()
+        ))
     }
 
     /// The same error, one level further out (`segment` is the field or index it was under).
@@ -258,12 +277,20 @@ macro_rules! wire_object {
             }
         }
         impl $crate::wire::FromJson for $ty {
+            // One decoder per struct, over the borrowed tree; a `Value` is read through it
+            // (its strings borrowed), so the field list is instantiated once.
             #[inline]
             fn from_json(
                 value: $crate::serde_json::Value,
             ) -> ::core::result::Result<Self, $crate::wire::WireError> {
+                Self::from_json_ref($crate::wire::JsonRef::borrowed(&value))
+            }
+            #[inline]
+            fn from_json_ref(
+                value: $crate::wire::JsonRef<'_>,
+            ) -> ::core::result::Result<Self, $crate::wire::WireError> {
                 #[allow(unused_mut, unused_variables)]
-                let mut object = $crate::wire::ObjectReader::new(value)?;
+                let mut object = $crate::wire::ObjectRefReader::new(value)?;
                 ::core::result::Result::Ok(Self { $( $field: object.$presence($wire)?, )* })
             }
         }
@@ -308,6 +335,13 @@ impl FromJson for String {
             other => Err(WireError::invalid_type(&other, "a string")),
         }
     }
+
+    fn from_json_ref(value: JsonRef<'_>) -> Result<Self, WireError> {
+        match value {
+            JsonRef::String(s) => Ok(s.into_owned()),
+            other => Err(WireError::invalid_type_ref(&other, "a string")),
+        }
+    }
 }
 
 impl ToJson for bool {
@@ -323,6 +357,13 @@ impl FromJson for bool {
             other => Err(WireError::invalid_type(&other, "a boolean")),
         }
     }
+
+    fn from_json_ref(value: JsonRef<'_>) -> Result<Self, WireError> {
+        match value {
+            JsonRef::Bool(b) => Ok(b),
+            other => Err(WireError::invalid_type_ref(&other, "a boolean")),
+        }
+    }
 }
 
 impl ToJson for f64 {
@@ -334,28 +375,35 @@ impl ToJson for f64 {
 
 impl FromJson for f64 {
     fn from_json(value: Value) -> Result<Self, WireError> {
+        Self::from_json_ref(JsonRef::borrowed(&value))
+    }
+
+    fn from_json_ref(value: JsonRef<'_>) -> Result<Self, WireError> {
         match &value {
-            Value::Number(n) => n
+            JsonRef::Number(n) => n
                 .as_f64()
-                .ok_or_else(|| WireError::invalid_type(&value, "f64")),
-            other => Err(WireError::invalid_type(other, "f64")),
+                .ok_or_else(|| WireError::invalid_type_ref(&value, "f64")),
+            other => Err(WireError::invalid_type_ref(other, "f64")),
         }
     }
 }
 
 /// Reads any JSON integer as i128 (wide enough for both i64 and u64), refusing other values.
-fn integer(value: &Value, expected: &str) -> Result<i128, WireError> {
-    match value {
-        Value::Number(n) => {
-            if let Some(i) = n.as_i64() {
-                Ok(i128::from(i))
-            } else if let Some(u) = n.as_u64() {
-                Ok(i128::from(u))
-            } else {
-                Err(WireError::invalid_type(value, expected))
-            }
-        }
-        other => Err(WireError::invalid_type(other, expected)),
+fn integer(value: &JsonRef<'_>, expected: &str) -> Result<i128, WireError> {
+    let number = match value {
+        JsonRef::Number(n) => n,
+        other => return Err(WireError::invalid_type_ref(other, expected)),
+    };
+    match integer_of(number) {
+        Some(i) => Ok(i),
+        None => Err(WireError::invalid_type_ref(value, expected)),
+    }
+}
+
+fn integer_of(number: &Number) -> Option<i128> {
+    match number.as_i64() {
+        Some(i) => Some(i128::from(i)),
+        None => number.as_u64().map(i128::from),
     }
 }
 
@@ -369,6 +417,10 @@ macro_rules! integers {
 
         impl FromJson for $t {
             fn from_json(value: Value) -> Result<Self, WireError> {
+                Self::from_json_ref(JsonRef::borrowed(&value))
+            }
+
+            fn from_json_ref(value: JsonRef<'_>) -> Result<Self, WireError> {
                 let i = integer(&value, $name)?;
                 <$t>::try_from(i).map_err(|_| {
                     WireError::new(format!("invalid value: integer `{i}`, expected {}", $name))
@@ -390,6 +442,10 @@ impl FromJson for Value {
     fn from_json(value: Value) -> Result<Self, WireError> {
         Ok(value)
     }
+
+    fn from_json_ref(value: JsonRef<'_>) -> Result<Self, WireError> {
+        Ok(value.into_value())
+    }
 }
 
 impl ToJson for Secret {
@@ -402,6 +458,10 @@ impl ToJson for Secret {
 impl FromJson for Secret {
     fn from_json(value: Value) -> Result<Self, WireError> {
         String::from_json(value).map(Secret::new)
+    }
+
+    fn from_json_ref(value: JsonRef<'_>) -> Result<Self, WireError> {
+        String::from_json_ref(value).map(Secret::new)
     }
 }
 
@@ -431,6 +491,21 @@ impl<T: FromJson> FromJson for Vec<T> {
         let mut out = Vec::with_capacity(items.len());
         for (i, item) in items.into_iter().enumerate() {
             match T::from_json(item) {
+                Ok(v) => out.push(v),
+                Err(e) => return Err(e.at(&i.to_string())),
+            }
+        }
+        Ok(out)
+    }
+
+    fn from_json_ref(value: JsonRef<'_>) -> Result<Self, WireError> {
+        let items = match value {
+            JsonRef::Array(items) => items,
+            other => return Err(WireError::invalid_type_ref(&other, "a sequence")),
+        };
+        let mut out = Vec::with_capacity(items.len());
+        for (i, item) in items.into_iter().enumerate() {
+            match T::from_json_ref(item) {
                 Ok(v) => out.push(v),
                 Err(e) => return Err(e.at(&i.to_string())),
             }
@@ -469,6 +544,29 @@ impl<T: FromJson> FromJson for BTreeMap<String, T> {
         }
         Ok(out)
     }
+
+    fn from_json_ref(value: JsonRef<'_>) -> Result<Self, WireError> {
+        let members = match value {
+            JsonRef::Object(members) => members,
+            other => return Err(WireError::invalid_type_ref(&other, "a map")),
+        };
+        // Keys first, so a repeated key keeps its last value (as in a `Value` object) and an
+        // overwritten value is never read.
+        let mut raw = BTreeMap::new();
+        for (k, v) in members {
+            raw.insert(k, v);
+        }
+        let mut out = BTreeMap::new();
+        for (k, v) in raw {
+            match T::from_json_ref(v) {
+                Ok(v) => {
+                    out.insert(k.into_owned(), v);
+                }
+                Err(e) => return Err(e.at(&k)),
+            }
+        }
+        Ok(out)
+    }
 }
 
 impl<T: ToJson + ?Sized> ToJson for Box<T> {
@@ -480,6 +578,13 @@ impl<T: ToJson + ?Sized> ToJson for Box<T> {
 impl<T: FromJson> FromJson for Box<T> {
     fn from_json(value: Value) -> Result<Self, WireError> {
         match T::from_json(value) {
+            Ok(v) => Ok(Box::new(v)),
+            Err(e) => Err(e),
+        }
+    }
+
+    fn from_json_ref(value: JsonRef<'_>) -> Result<Self, WireError> {
+        match T::from_json_ref(value) {
             Ok(v) => Ok(Box::new(v)),
             Err(e) => Err(e),
         }
@@ -505,115 +610,17 @@ impl<T: FromJson> FromJson for Option<T> {
             },
         }
     }
+
+    fn from_json_ref(value: JsonRef<'_>) -> Result<Self, WireError> {
+        match value {
+            JsonRef::Null => Ok(None),
+            other => match T::from_json_ref(other) {
+                Ok(v) => Ok(Some(v)),
+                Err(e) => Err(e),
+            },
+        }
+    }
 }
 
 #[cfg(test)]
-mod tests {
-    use serde_json::json;
-
-    use super::*;
-
-    #[derive(Debug, PartialEq)]
-    struct Queue {
-        id: String,
-        wait: Option<i32>,
-        tags: Option<Vec<String>>,
-    }
-
-    impl FromJson for Queue {
-        fn from_json(value: Value) -> Result<Self, WireError> {
-            let mut o = ObjectReader::new(value)?;
-            Ok(Queue {
-                id: o.required("id")?,
-                wait: o.optional("wait")?,
-                tags: o.optional("tags")?,
-            })
-        }
-    }
-
-    impl ToJson for Queue {
-        fn to_json(&self) -> Value {
-            let mut o = ObjectWriter::new();
-            o.field("id", self.id.to_json());
-            if let Some(v) = &self.wait {
-                o.field("wait", v.to_json());
-            }
-            if let Some(v) = &self.tags {
-                o.field("tags", v.to_json());
-            }
-            o.finish()
-        }
-    }
-
-    #[test]
-    fn reads_like_the_serde_derives_did() {
-        let q = Queue::from_json(json!({"id": "q", "wait": null, "extra": 1})).expect("decodes");
-        assert_eq!(
-            q,
-            Queue {
-                id: "q".into(),
-                wait: None,
-                tags: None
-            }
-        );
-        let q = Queue::from_json(json!({"id": "q", "wait": 5, "tags": ["a"]})).expect("decodes");
-        assert_eq!(q.to_json(), json!({"id": "q", "wait": 5, "tags": ["a"]}));
-
-        let err = Queue::from_json(json!({"wait": 1})).expect_err("missing id");
-        assert_eq!(err.to_string(), "missing field `id`");
-        let err = Queue::from_json(json!({"id": 7})).expect_err("number for a string");
-        assert_eq!(
-            err.to_string(),
-            "id: invalid type: integer `7`, expected a string"
-        );
-        let err = Queue::from_json(json!({"id": "q", "wait": 1.5})).expect_err("float for an int");
-        assert_eq!(
-            err.to_string(),
-            "wait: invalid type: floating point `1.5`, expected i32"
-        );
-        let err =
-            Queue::from_json(json!({"id": "q", "wait": 4_294_967_296_i64})).expect_err("too big");
-        assert_eq!(
-            err.to_string(),
-            "wait: invalid value: integer `4294967296`, expected i32"
-        );
-        let err = Queue::from_json(json!({"id": "q", "tags": ["a", 2]})).expect_err("item");
-        assert_eq!(
-            err.to_string(),
-            "tags.1: invalid type: integer `2`, expected a string"
-        );
-        let err = Queue::from_json(json!(["q"])).expect_err("not an object");
-        assert_eq!(
-            err.to_string(),
-            "invalid type: sequence, expected an object"
-        );
-    }
-
-    #[test]
-    fn integers_keep_their_range_and_floats_accept_integers() {
-        assert_eq!(u64::from_json(json!(u64::MAX)), Ok(u64::MAX));
-        assert!(u32::from_json(json!(-1)).is_err());
-        assert!(i64::from_json(json!(u64::MAX)).is_err());
-        assert_eq!(f64::from_json(json!(3)), Ok(3.0));
-        assert!(f64::from_json(json!("3")).is_err());
-        assert_eq!(f64::NAN.to_json(), Value::Null);
-    }
-
-    #[test]
-    fn maps_name_the_key_of_a_bad_value() {
-        let err = BTreeMap::<String, bool>::from_json(json!({"ok": true, "bad": "no"}))
-            .expect_err("bad value");
-        assert_eq!(err.path(), "bad");
-    }
-
-    crate::serde_via_json!(Queue);
-
-    #[test]
-    fn serde_via_json_round_trips_through_any_format() {
-        let text = r#"{"id":"q","wait":3}"#;
-        let queue: Queue = serde_json::from_str(text).expect("decodes");
-        assert_eq!(serde_json::to_string(&queue).expect("encodes"), text);
-        let err = serde_json::from_str::<Queue>(r#"{"id":1}"#).expect_err("error");
-        assert!(err.to_string().contains("id: invalid type"), "{err}");
-    }
-}
+mod tests;
