@@ -140,6 +140,21 @@ mod tests {
     }
 
     #[test]
+    fn text_without_escapes_is_borrowed_not_copied() {
+        assert!(matches!(encode_cow("ccc-test_1.0~"), Cow::Borrowed(_)));
+        assert_eq!(encode_cow("a b"), "a%20b");
+        assert!(matches!(decode_cow("ccc-test"), Cow::Borrowed(_)));
+        assert_eq!(decode_cow("a%20b+c"), "a b c");
+        let mut out = String::from("x=");
+        encode_into(&mut out, "1:2");
+        assert_eq!(out, "x=1%3A2");
+        assert_eq!(
+            parse_cow("a=1&b"),
+            vec![("a".into(), "1".into()), ("b".into(), "".into())]
+        );
+    }
+
+    #[test]
     fn parses_and_decodes() {
         assert_eq!(
             parse("a=1&&b=x%20y+z&c&=v&d=%E4%B8%AD&e=%ZZ"),

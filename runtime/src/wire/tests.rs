@@ -1,4 +1,7 @@
 //! Decoding and encoding rules of the wire traits.
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+
 use serde_json::json;
 
 use super::*;
@@ -104,4 +107,84 @@ fn serde_via_json_round_trips_through_any_format() {
     assert_eq!(serde_json::to_string(&queue).expect("encodes"), text);
     let err = serde_json::from_str::<Queue>(r#"{"id":1}"#).expect_err("error");
     assert!(err.to_string().contains("id: invalid type"), "{err}");
+}
+
+/// Responses are read through `JsonRef`; every value must decode exactly as through `Value`,
+/// errors (and their paths) included.
+#[test]
+fn the_borrowed_tree_reads_like_a_value() {
+    crate::wire_object!(Line {
+        required id = "id",
+        optional count = "count",
+        optional tags = "tags",
+        optional extra = "extra",
+        optional nested = "nested",
+    });
+    #[derive(Debug, PartialEq)]
+    struct Line {
+        id: String,
+        count: Option<u32>,
+        tags: Option<Vec<String>>,
+        extra: Option<BTreeMap<String, Value>>,
+        nested: Option<Box<Line>>,
+    }
+    let bodies = [
+        r#"{"id":"a","count":3,"tags":["x","y\n"],"extra":{"k":[1,2.5,null]},"nested":{"id":"b"}}"#,
+        r#"{"id":"dup","id":"last","count":null,"extra":{"k":1,"k":2}}"#,
+        r#"{"id":"\u4e2d\"q\"","unknown":{"deep":[[]]}}"#,
+        r#"{"count":1}"#,
+        r#"{"id":7}"#,
+        r#"{"id":"a","count":-1}"#,
+        r#"{"id":"a","count":4294967296}"#,
+        r#"{"id":"a","count":1.5}"#,
+        r#"{"id":"a","tags":["x",2]}"#,
+        r#"{"id":"a","nested":{"id":"b","nested":{"count":"no"}}}"#,
+        r#"{"id":"a","extra":[]}"#,
+        r#"["not an object"]"#,
+        r#"null"#,
+    ];
+    for body in bodies {
+        let value: Value = serde_json::from_str(body).expect("valid JSON");
+        let tree = JsonRef::parse(body.as_bytes()).expect("valid JSON");
+        assert_eq!(tree.clone().into_value(), value, "{body}");
+        let through_tree = Line::from_json_ref(tree).map_err(|e| e.to_string());
+        let through_value = Line::from_json(value).map_err(|e| e.to_string());
+        assert_eq!(through_tree, through_value, "{body}");
+    }
+    let last = Line::from_json_ref(JsonRef::parse(bodies[1].as_bytes()).expect("JSON"));
+    assert_eq!(last.expect("decodes").id, "last");
+    let err = Line::from_json_ref(JsonRef::parse(bodies[9].as_bytes()).expect("JSON"));
+    assert_eq!(
+        err.expect_err("bad nested count").to_string(),
+        "nested.nested: missing field `id`"
+    );
+}
+
+#[test]
+fn the_tree_borrows_strings_without_escapes_only() {
+    let tree = JsonRef::parse(br#"{"plain":"abc","escaped":"a\"b"}"#).expect("JSON");
+    let borrowed = |name| matches!(tree.get(name), Some(JsonRef::String(Cow::Borrowed(_))));
+    assert!(borrowed("plain"));
+    assert!(!borrowed("escaped"));
+}
+
+#[test]
+fn scanning_for_a_path_finds_what_the_tree_finds() {
+    let body =
+        br#"{"Code":"OK","n":0,"b":false,"f":1.5,"o":{"c":[{"x":"in"}]},"Code":"last","z":null}"#;
+    let tree = JsonRef::parse(body).expect("JSON");
+    for path in [
+        "Code", "n", "b", "f", "o", "o.c", "o.c.0.x", "o.c.1.x", "z", "missing", "n.x",
+    ] {
+        let scanned = tree::scan_text(body, path).expect("valid JSON");
+        assert_eq!(scanned, tree.path_text(path), "{path}");
+    }
+    assert_eq!(
+        tree::scan_text(body, "Code").expect("JSON").as_deref(),
+        Some("last")
+    );
+    for bad in [&b"{"[..], b"{\"a\":1}x", b"[1,]", &b"[".repeat(10_000)] {
+        assert!(tree::scan_text(bad, "a").is_err());
+        assert!(JsonRef::parse(bad).is_err());
+    }
 }
