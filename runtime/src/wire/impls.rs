@@ -37,10 +37,7 @@ impl ToJson for bool {
 
 impl FromJson for bool {
     fn from_json(value: Value) -> Result<Self, WireError> {
-        match value {
-            Value::Bool(b) => Ok(b),
-            other => Err(WireError::invalid_type(&other, "a boolean")),
-        }
+        Self::from_json_ref(JsonRef::borrowed(&value))
     }
 
     fn from_json_ref(value: JsonRef<'_>) -> Result<Self, WireError> {

@@ -58,16 +58,13 @@ impl WireError {
 
     /// A value of the wrong JSON type.
     pub fn invalid_type(found: &Value, expected: &str) -> Self {
-        let found = match found {
-            Value::Null => "null".to_owned(),
-            Value::Bool(b) => format!("boolean `{b}`"),
-            Value::Number(n) if n.is_f64() => format!("floating point `{n}`"),
-            Value::Number(n) => format!("integer `{n}`"),
-            Value::String(s) => format!("string {s:?}"),
-            Value::Array(_) => "sequence".to_owned(),
-            Value::Object(_) => "map".to_owned(),
+        // Only the kind of a container is named, so it is not copied.
+        let shallow = match found {
+            Value::Array(_) => JsonRef::Array(Vec::new()),
+            Value::Object(_) => JsonRef::Object(Vec::new()),
+            scalar => JsonRef::borrowed(scalar),
         };
-        WireError::new(format!("invalid type: {found}, expected {expected}"))
+        Self::invalid_type_ref(&shallow, expected)
     }
 
     /// [`invalid_type`](Self::invalid_type) for a [`JsonRef`], in the same words.
@@ -108,71 +105,6 @@ impl fmt::Display for WireError {
 
 impl std::error::Error for WireError {}
 
-/// Reads the fields of a JSON object one by one (each field is moved out, not cloned).
-#[derive(Debug)]
-pub struct ObjectReader {
-    map: Map<String, Value>,
-}
-
-impl ObjectReader {
-    /// Starts reading `value`, which must be an object.
-    pub fn new(value: Value) -> Result<Self, WireError> {
-        match value {
-            Value::Object(map) => Ok(ObjectReader { map }),
-            other => Err(WireError::invalid_type(&other, "an object")),
-        }
-    }
-
-    /// Takes the raw value of a field, if present.
-    pub fn take(&mut self, name: &str) -> Option<Value> {
-        self.map.remove(name)
-    }
-
-    // The generic methods below are as small as they can be: they are instantiated once per
-    // field type of every generated struct, so no closures and no combinators.
-
-    /// A field that must be present (it may be `null` only if `T` accepts `null`).
-    pub fn required<T: FromJson>(&mut self, name: &str) -> Result<T, WireError> {
-        let value = self.take_required(name)?;
-        match T::from_json(value) {
-            Ok(v) => Ok(v),
-            Err(e) => Err(e.at(name)),
-        }
-    }
-
-    /// A field that may be absent or `null`.
-    pub fn optional<T: FromJson>(&mut self, name: &str) -> Result<Option<T>, WireError> {
-        let Some(value) = self.take_present(name) else {
-            return Ok(None);
-        };
-        match T::from_json(value) {
-            Ok(v) => Ok(Some(v)),
-            Err(e) => Err(e.at(name)),
-        }
-    }
-
-    /// A member that is not read from this object (the generated `Output`'s envelope, which
-    /// the caller fills in from the whole body): its default.
-    #[inline]
-    pub fn skip<T: Default>(&mut self, _name: &str) -> Result<T, WireError> {
-        Ok(T::default())
-    }
-
-    fn take_required(&mut self, name: &str) -> Result<Value, WireError> {
-        match self.map.remove(name) {
-            Some(value) => Ok(value),
-            None => Err(WireError::new(format!("missing field `{name}`"))),
-        }
-    }
-
-    fn take_present(&mut self, name: &str) -> Option<Value> {
-        match self.map.remove(name) {
-            None | Some(Value::Null) => None,
-            value => value,
-        }
-    }
-}
-
 /// Builds a JSON object field by field, in the order the fields are given.
 #[derive(Debug, Default)]
 pub struct ObjectWriter {
@@ -204,7 +136,7 @@ impl ObjectWriter {
         }
     }
 
-    /// A member that is not written to this object (see [`ObjectReader::skip`]).
+    /// A member that is not written to this object (see [`ObjectRefReader::skip`]).
     #[inline]
     pub fn skip<T>(&mut self, _name: &str, _value: &T) {}
 

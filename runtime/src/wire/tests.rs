@@ -15,7 +15,11 @@ struct Queue {
 
 impl FromJson for Queue {
     fn from_json(value: Value) -> Result<Self, WireError> {
-        let mut o = ObjectReader::new(value)?;
+        Self::from_json_ref(JsonRef::borrowed(&value))
+    }
+
+    fn from_json_ref(value: JsonRef<'_>) -> Result<Self, WireError> {
+        let mut o = ObjectRefReader::new(value)?;
         Ok(Queue {
             id: o.required("id")?,
             wait: o.optional("wait")?,

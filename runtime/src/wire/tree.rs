@@ -235,7 +235,8 @@ impl<'de> Deserialize<'de> for Key<'de> {
     }
 }
 
-/// Reads the fields of a [`JsonRef`] object one by one (what `wire_object!` expands to).
+/// Reads the fields of a [`JsonRef`] object one by one, each moved out (what `wire_object!`
+/// expands to).
 #[derive(Debug)]
 pub struct ObjectRefReader<'a> {
     members: Vec<(Cow<'a, str>, JsonRef<'a>)>,
@@ -256,8 +257,8 @@ impl<'a> ObjectRefReader<'a> {
         Some(self.members.swap_remove(index).1)
     }
 
-    // As in `ObjectReader`: instantiated per field type of every generated struct, so kept
-    // as small as they can be.
+    // The generic methods below are instantiated once per field type of every generated
+    // struct, so no closures and no combinators.
 
     /// A field that must be present (it may be `null` only if `T` accepts `null`).
     pub fn required<T: FromJson>(&mut self, name: &str) -> Result<T, WireError> {
@@ -282,7 +283,8 @@ impl<'a> ObjectRefReader<'a> {
         }
     }
 
-    /// A member that is not read from this object: its default.
+    /// A member that is not read from this object (the generated `Output`'s envelope, which
+    /// the caller fills in from the whole body): its default.
     #[inline]
     pub fn skip<T: Default>(&mut self, _name: &str) -> Result<T, WireError> {
         Ok(T::default())
