@@ -47,12 +47,6 @@ pub fn decode_json_ref(body: &[u8]) -> Result<crate::wire::JsonRef<'_>, JsonErro
     crate::wire::JsonRef::parse(body).map_err(|inner| JsonError { inner })
 }
 
-/// The scalar at a dotted path of a body, as [`json_path_text`] gives it, without building a
-/// tree (the whole body's syntax is still checked).
-pub fn scan_json_text(body: &[u8], path: &str) -> Result<Option<String>, JsonError> {
-    crate::wire::tree::scan_text(body, path).map_err(|inner| JsonError { inner })
-}
-
 /// Decodes a body into `T`.
 pub fn decode_json_as<T: DeserializeOwned>(body: &[u8]) -> Result<T, JsonError> {
     serde_json::from_slice(body).map_err(|inner| JsonError { inner })

@@ -12,7 +12,6 @@ mod json;
 pub use build::BuildError;
 pub use json::{
     JsonError, decode_json, decode_json_as, decode_json_ref, json_path, json_path_text,
-    scan_json_text,
 };
 
 use crate::secret::REDACTED;

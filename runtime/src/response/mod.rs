@@ -6,8 +6,9 @@ use std::fmt;
 use bytes::Bytes;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
+use yoke::{Yoke, Yokeable};
 
-use crate::error::{JsonError, RawResponse, decode_json_ref, json_path, scan_json_text};
+use crate::error::{JsonError, RawResponse, decode_json_ref, json_path};
 use crate::wire::JsonRef;
 
 /// The success value of a result-code field.
@@ -234,14 +235,28 @@ pub enum Failure {
 
 /// A successful response, envelope removed: what [`read`] and [`read_with_envelope`] decode.
 ///
-/// The body is kept as it came and parsed again by the reader into a borrowed tree
-/// ([`JsonRef`]): two parses of that kind cost less than one into `serde_json::Value`.
-#[derive(Debug)]
+/// Holds the body's tree as `open` parsed it ([`JsonRef`], borrowing from a copy of the body
+/// it is yoked to), so the reader does not parse again.
 pub struct Opened {
     /// The raw response.
     pub raw: RawResponse,
     /// Dotted path of the payload; `None` = the whole body.
     payload_field: Option<&'static str>,
+    /// The parsed body (`None` when `open` did not keep it: the reader parses `raw.body`).
+    tree: Option<Yoke<Tree<'static>, Box<[u8]>>>,
+}
+
+/// The body's tree, `None` for an empty body.
+#[derive(Yokeable)]
+struct Tree<'a>(Option<JsonRef<'a>>);
+
+impl fmt::Debug for Opened {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Opened")
+            .field("raw", &self.raw)
+            .field("payload_field", &self.payload_field)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Opened {
@@ -256,14 +271,26 @@ impl Opened {
         }
     }
 
-    /// The body's tree (`None` for an empty body, which `open` lets through as `null`).
-    /// `open` checked the syntax, not the text of skipped strings: this can still fail.
-    fn body(bytes: &Bytes) -> Result<Option<JsonRef<'_>>, JsonError> {
-        if bytes.iter().all(u8::is_ascii_whitespace) {
-            return Ok(None);
+    /// Runs `f` on the body's tree (`None` for an empty body, which `open` lets through as
+    /// `null`): the one `open` kept, else a parse of the raw body.
+    fn with_tree<R: 'static>(
+        self,
+        f: impl 'static + for<'a> FnOnce(Option<JsonRef<'a>>) -> R,
+    ) -> (Result<R, JsonError>, RawResponse) {
+        if let Some(mut tree) = self.tree {
+            return (Ok(tree.with_mut_return(|tree| f(tree.0.take()))), self.raw);
         }
-        decode_json_ref(bytes).map(Some)
+        let result = parse_body(&self.raw.body).map(f);
+        (result, self.raw)
     }
+}
+
+/// The tree of a body; `None` when it is empty (whitespace only).
+fn parse_body(bytes: &[u8]) -> Result<Option<JsonRef<'_>>, JsonError> {
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Ok(None);
+    }
+    decode_json_ref(bytes).map(Some)
 }
 
 /// Applies the envelope's success rule to a response.
@@ -274,12 +301,20 @@ pub fn open(
 ) -> Result<Opened, Failure> {
     let raw = RawResponse::from_response(response);
     let status_ok = raw.status.is_success();
-    // The usual case, a success, reads the result code only and leaves the body to the reader;
-    // anything else is looked at whole below.
+    // The usual case, a success: the tree is parsed once, here, and handed to the reader
+    // with a copy of the bytes it borrows from. Anything else is looked at whole below.
     if status_ok && !raw.body.iter().all(u8::is_ascii_whitespace) {
-        let code = match scan_json_text(&raw.body, envelope.code_field.unwrap_or_default()) {
-            Ok(code) => code.filter(|_| envelope.code_field.is_some()),
+        let parsed = Yoke::<Tree<'static>, Box<[u8]>>::try_attach_to_cart(
+            Box::from(&raw.body[..]),
+            |bytes| decode_json_ref(bytes).map(|tree| Tree(Some(tree))),
+        );
+        let tree = match parsed {
+            Ok(tree) => tree,
             Err(err) => return Err(Failure::Decode(decode_error(endpoint, &err, raw))),
+        };
+        let code = match (envelope.code_field, &tree.get().0) {
+            (Some(path), Some(body)) => body.path_text(path),
+            _ => None,
         };
         let succeeded = match (envelope.success, &code) {
             (Some(success), Some(code)) => matches(success, code),
@@ -290,6 +325,7 @@ pub fn open(
             return Ok(Opened {
                 raw,
                 payload_field: envelope.payload_field,
+                tree: Some(tree),
             });
         }
     }
@@ -320,6 +356,7 @@ pub fn open(
         return Ok(Opened {
             raw,
             payload_field: envelope.payload_field,
+            tree: None,
         });
     }
     if status_ok && code.is_none() && envelope.success.is_some() {
@@ -377,50 +414,56 @@ pub fn decode<T: DeserializeOwned>(
 /// Decodes an opened payload into the endpoint's output type through its non-generic
 /// [`FromJson`](crate::wire::FromJson) (what generated code calls; an absent payload reads as
 /// an empty object, like [`decode`]).
-pub fn read<T: crate::wire::FromJson>(
+pub fn read<T: crate::wire::FromJson + 'static>(
     endpoint: &'static str,
     opened: Opened,
 ) -> Result<T, DecodeError> {
-    let bytes = opened.raw.body.clone();
-    let body = match Opened::body(&bytes) {
-        Ok(body) => body,
-        Err(err) => return Err(decode_error(endpoint, &err, opened.raw)),
-    };
-    let payload = match (opened.payload_field, body) {
-        (Some(path), Some(mut body)) => take_path(&mut body, path),
-        (None, Some(body)) => body,
-        (_, None) => JsonRef::Null,
-    };
-    decode_payload(endpoint, payload, opened.raw)
+    let payload_field = opened.payload_field;
+    let (result, raw) = opened.with_tree(move |body| {
+        let payload = match (payload_field, body) {
+            (Some(path), Some(mut body)) => take_path(&mut body, path),
+            (None, Some(body)) => body,
+            (_, None) => JsonRef::Null,
+        };
+        decode_payload(payload)
+    });
+    match result {
+        Ok(Ok(output)) => Ok(output),
+        Ok(Err(err)) => Err(wire_error(endpoint, &err, raw)),
+        Err(err) => Err(decode_error(endpoint, &err, raw)),
+    }
 }
 
 /// Like [`read`], and also decodes the whole body as the service's envelope `E` (its
 /// documented fields besides the payload: request id, message, status echoes…), so a caller can
 /// read them on success. `None` when the body is not a JSON object.
-pub fn read_with_envelope<T: crate::wire::FromJson, E: crate::wire::FromJson>(
+pub fn read_with_envelope<
+    T: crate::wire::FromJson + 'static,
+    E: crate::wire::FromJson + 'static,
+>(
     endpoint: &'static str,
     opened: Opened,
 ) -> Result<(T, Option<E>), DecodeError> {
-    let bytes = opened.raw.body.clone();
-    let body = match Opened::body(&bytes) {
-        Ok(body) => body,
-        Err(err) => return Err(decode_error(endpoint, &err, opened.raw)),
-    };
-    // The envelope reads the whole body, so the payload is a copy of the subtree (its strings
-    // stay borrowed).
-    let payload = match (opened.payload_field, &body) {
-        (Some(path), Some(body)) => body.path(path).cloned().unwrap_or(JsonRef::Null),
-        (None, Some(body)) => body.clone(),
-        (_, None) => JsonRef::Null,
-    };
-    let envelope = match body {
-        Some(body @ JsonRef::Object(_)) => match E::from_json_ref(body) {
-            Ok(envelope) => Some(envelope),
-            Err(e) => return Err(wire_error(endpoint, &e, opened.raw)),
-        },
-        _ => None,
-    };
-    decode_payload(endpoint, payload, opened.raw).map(|output| (output, envelope))
+    let payload_field = opened.payload_field;
+    let (result, raw) = opened.with_tree(move |body| {
+        // The envelope reads the whole body, so the payload is a copy of the subtree (its
+        // strings stay borrowed).
+        let payload = match (payload_field, &body) {
+            (Some(path), Some(body)) => body.path(path).cloned().unwrap_or(JsonRef::Null),
+            (None, Some(body)) => body.clone(),
+            (_, None) => JsonRef::Null,
+        };
+        let envelope = match body {
+            Some(body @ JsonRef::Object(_)) => Some(E::from_json_ref(body)?),
+            _ => None,
+        };
+        decode_payload(payload).map(|output| (output, envelope))
+    });
+    match result {
+        Ok(Ok(decoded)) => Ok(decoded),
+        Ok(Err(err)) => Err(wire_error(endpoint, &err, raw)),
+        Err(err) => Err(decode_error(endpoint, &err, raw)),
+    }
 }
 
 /// Moves the value at a dotted path out of the tree (`null` when absent).
@@ -436,18 +479,13 @@ fn take_path<'a>(body: &mut JsonRef<'a>, path: &str) -> JsonRef<'a> {
 
 /// The payload (`null` read as an empty object) decoded as `T`.
 fn decode_payload<T: crate::wire::FromJson>(
-    endpoint: &'static str,
     payload: JsonRef<'_>,
-    raw: RawResponse,
-) -> Result<T, DecodeError> {
+) -> Result<T, crate::wire::WireError> {
     let payload = match payload {
         JsonRef::Null => JsonRef::Object(Vec::new()),
         payload => payload,
     };
-    match T::from_json_ref(payload) {
-        Ok(output) => Ok(output),
-        Err(e) => Err(wire_error(endpoint, &e, raw)),
-    }
+    T::from_json_ref(payload)
 }
 
 fn wire_error(

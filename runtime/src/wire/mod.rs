@@ -16,7 +16,7 @@ use std::fmt;
 
 use serde_json::{Map, Value};
 
-pub(crate) mod tree;
+mod tree;
 
 pub use tree::{JsonRef, ObjectRefReader};
 

@@ -171,24 +171,3 @@ fn the_tree_borrows_strings_without_escapes_only() {
     assert!(borrowed("plain"));
     assert!(!borrowed("escaped"));
 }
-
-#[test]
-fn scanning_for_a_path_finds_what_the_tree_finds() {
-    let body =
-        br#"{"Code":"OK","n":0,"b":false,"f":1.5,"o":{"c":[{"x":"in"}]},"Code":"last","z":null}"#;
-    let tree = JsonRef::parse(body).expect("JSON");
-    for path in [
-        "Code", "n", "b", "f", "o", "o.c", "o.c.0.x", "o.c.1.x", "z", "missing", "n.x",
-    ] {
-        let scanned = tree::scan_text(body, path).expect("valid JSON");
-        assert_eq!(scanned, tree.path_text(path), "{path}");
-    }
-    assert_eq!(
-        tree::scan_text(body, "Code").expect("JSON").as_deref(),
-        Some("last")
-    );
-    for bad in [&b"{"[..], b"{\"a\":1}x", b"[1,]", &b"[".repeat(10_000)] {
-        assert!(tree::scan_text(bad, "a").is_err());
-        assert!(JsonRef::parse(bad).is_err());
-    }
-}
