@@ -316,12 +316,7 @@ pub fn open(
             (Some(path), Some(body)) => body.path_text(path),
             _ => None,
         };
-        let succeeded = match (envelope.success, &code) {
-            (Some(success), Some(code)) => matches(success, code),
-            (Some(_), None) => false,
-            (None, _) => true,
-        };
-        if succeeded {
+        if succeeded(envelope, code.as_deref()) {
             return Ok(Opened {
                 raw,
                 payload_field: envelope.payload_field,
@@ -347,11 +342,7 @@ pub fn open(
     let text =
         |path: Option<&'static str>| path.and_then(|p| body.as_ref().and_then(|b| b.path_text(p)));
     let code = text(envelope.code_field);
-    let succeeded = match (envelope.success, &code) {
-        (Some(success), Some(code)) => matches(success, code),
-        (Some(_), None) => false,
-        (None, _) => true,
-    };
+    let succeeded = succeeded(envelope, code.as_deref());
     if status_ok && succeeded {
         return Ok(Opened {
             raw,
@@ -385,6 +376,15 @@ pub fn open(
         info: None,
         raw,
     }))))
+}
+
+/// The envelope's success rule on the result code found (if any).
+fn succeeded(envelope: &Envelope, code: Option<&str>) -> bool {
+    match (envelope.success, code) {
+        (Some(success), Some(code)) => matches(success, code),
+        (Some(_), None) => false,
+        (None, _) => true,
+    }
 }
 
 fn matches(success: SuccessCode, code: &str) -> bool {
