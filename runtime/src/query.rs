@@ -3,6 +3,8 @@
 //! Generated code builds query strings with [`encode`] so that signing schemes, which
 //! re-canonicalize the query, see exactly what the server will decode.
 
+use std::borrow::Cow;
+
 use http::Uri;
 use http::uri::PathAndQuery;
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
@@ -17,25 +19,56 @@ const RFC3986: &AsciiSet = &NON_ALPHANUMERIC
 /// Percent-encodes UTF-8 text per RFC 3986: unreserved characters are kept, everything else
 /// becomes `%XX` with upper-case hex (so space is `%20`, `*` is `%2A`, `~` stays).
 pub fn encode(text: &str) -> String {
-    utf8_percent_encode(text, RFC3986).to_string()
+    encode_cow(text).into_owned()
+}
+
+/// [`encode`] without a copy when `text` needs no escape (the usual case for names, ids and
+/// the canonical forms signing schemes compare).
+pub fn encode_cow(text: &str) -> Cow<'_, str> {
+    utf8_percent_encode(text, RFC3986).into()
+}
+
+/// Appends the [`encode`]d `text` to `out` (the encoder yields runs of text, pushed as they
+/// are: no formatting machinery, no intermediate string).
+pub fn encode_into(out: &mut String, text: &str) {
+    for chunk in utf8_percent_encode(text, RFC3986) {
+        out.push_str(chunk);
+    }
 }
 
 /// Decodes one query component: `%XX` escapes and `+` as a space (what servers that parse
 /// `application/x-www-form-urlencoded` queries do). Invalid UTF-8 is replaced, never an error.
 pub fn decode(component: &str) -> String {
-    let spaced = component.replace('+', " ");
-    percent_decode_str(&spaced).decode_utf8_lossy().into_owned()
+    decode_cow(component).into_owned()
+}
+
+/// [`decode`] without a copy when the component has nothing to decode.
+pub fn decode_cow(component: &str) -> Cow<'_, str> {
+    if component.contains('+') {
+        let spaced = component.replace('+', " ");
+        Cow::Owned(percent_decode_str(&spaced).decode_utf8_lossy().into_owned())
+    } else {
+        percent_decode_str(component).decode_utf8_lossy()
+    }
 }
 
 /// Splits a raw query string (without `?`) into decoded name/value pairs, in order.
 /// Empty segments are skipped; a segment without `=` has an empty value.
 pub fn parse(query: &str) -> Vec<(String, String)> {
+    parse_cow(query)
+        .into_iter()
+        .map(|(name, value)| (name.into_owned(), value.into_owned()))
+        .collect()
+}
+
+/// [`parse`], borrowing every name and value that has nothing to decode.
+pub fn parse_cow(query: &str) -> Vec<(Cow<'_, str>, Cow<'_, str>)> {
     query
         .split('&')
         .filter(|segment| !segment.is_empty())
         .map(|segment| match segment.split_once('=') {
-            Some((name, value)) => (decode(name), decode(value)),
-            None => (decode(segment), String::new()),
+            Some((name, value)) => (decode_cow(name), decode_cow(value)),
+            None => (decode_cow(segment), Cow::Borrowed("")),
         })
         .collect()
 }
@@ -57,17 +90,20 @@ where
         if !out.is_empty() {
             out.push('&');
         }
-        out.push_str(&encode(name.as_ref()));
+        encode_into(&mut out, name.as_ref());
         out.push('=');
-        out.push_str(&encode(value.as_ref()));
+        encode_into(&mut out, value.as_ref());
     }
     out
 }
 
 /// The same URI with its query replaced by `query` (already encoded; `None` or empty removes it).
 pub fn with_query(uri: &Uri, query: Option<&str>) -> Result<Uri, http::Error> {
-    let mut path_and_query = uri.path().to_owned();
-    if let Some(query) = query.filter(|q| !q.is_empty()) {
+    let query = query.filter(|q| !q.is_empty());
+    let mut path_and_query =
+        String::with_capacity(uri.path().len() + 1 + query.map_or(0, str::len));
+    path_and_query.push_str(uri.path());
+    if let Some(query) = query {
         path_and_query.push('?');
         path_and_query.push_str(query);
     }
@@ -101,6 +137,21 @@ mod tests {
         assert_eq!(encode("a b*c~d-e_f.g"), "a%20b%2Ac~d-e_f.g");
         assert_eq!(encode("12:46/+=&"), "12%3A46%2F%2B%3D%26");
         assert_eq!(encode("中"), "%E4%B8%AD");
+    }
+
+    #[test]
+    fn text_without_escapes_is_borrowed_not_copied() {
+        assert!(matches!(encode_cow("ccc-test_1.0~"), Cow::Borrowed(_)));
+        assert_eq!(encode_cow("a b"), "a%20b");
+        assert!(matches!(decode_cow("ccc-test"), Cow::Borrowed(_)));
+        assert_eq!(decode_cow("a%20b+c"), "a b c");
+        let mut out = String::from("x=");
+        encode_into(&mut out, "1:2");
+        assert_eq!(out, "x=1%3A2");
+        assert_eq!(
+            parse_cow("a=1&b"),
+            vec![("a".into(), "1".into()), ("b".into(), "".into())]
+        );
     }
 
     #[test]

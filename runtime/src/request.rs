@@ -28,7 +28,8 @@ pub struct BaseUrl(pub String);
 pub struct RequestParts {
     method: http::Method,
     url: String,
-    query: Vec<(String, String)>,
+    /// Encoded `name=value` pairs joined with `&`, written as they are added.
+    query: String,
     headers: Vec<(HeaderName, HeaderValue)>,
     body: Option<serde_json::Map<String, serde_json::Value>>,
     content_type: Option<&'static str>,
@@ -44,7 +45,7 @@ impl RequestParts {
             method,
             base_len: url.len(),
             url,
-            query: Vec::new(),
+            query: String::new(),
             headers: Vec::new(),
             body: None,
             content_type: None,
@@ -65,12 +66,17 @@ impl RequestParts {
 
     /// Appends a path parameter, percent-encoded as one segment.
     pub fn path_param(&mut self, value: &str) {
-        self.url.push_str(&query::encode(value));
+        query::encode_into(&mut self.url, value);
     }
 
     /// Adds a query parameter.
     pub fn query(&mut self, name: &str, value: impl ToString) {
-        self.query.push((name.to_owned(), value.to_string()));
+        if !self.query.is_empty() {
+            self.query.push('&');
+        }
+        query::encode_into(&mut self.query, name);
+        self.query.push('=');
+        query::encode_into(&mut self.query, &value.to_string());
     }
 
     /// Adds a header; fails if the value cannot be sent in a header.
@@ -117,12 +123,12 @@ impl RequestParts {
         let base = BaseUrl(self.url[..self.base_len].to_owned());
         let mut uri = self.url;
         if !self.query.is_empty() {
+            uri.reserve_exact(1 + self.query.len());
             uri.push('?');
-            uri.push_str(&query::to_string(
-                self.query.iter().map(|(k, v)| (k.as_str(), v.as_str())),
-            ));
+            uri.push_str(&self.query);
         }
-        let mut builder = http::Request::builder().method(self.method).uri(&uri);
+        // By value: the URI takes over the string's buffer instead of copying it.
+        let mut builder = http::Request::builder().method(self.method).uri(uri);
         let has_content_type = self.headers.iter().any(|(n, _)| n == CONTENT_TYPE);
         for (name, value) in self.headers {
             builder = builder.header(name, value);

@@ -1,5 +1,6 @@
 //! A generated UserSig and fixed values in the query string of every request.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::sync::{Arc, Mutex};
 
@@ -157,15 +158,33 @@ impl Auth for QuerySigAuth {
                 || name == names.random
                 || names.fixed.iter().any(|(fixed, _)| fixed == name)
         };
-        let mut pairs: Vec<(String, String)> = query::pairs(request.uri())
-            .into_iter()
-            .filter(|(name, _)| !ours(name))
-            .collect();
-        pairs.push((names.app_id.clone(), self.config.sdkappid.to_string()));
-        pairs.push((names.identifier.clone(), self.config.identifier.clone()));
-        pairs.push((names.signature.clone(), user_sig.expose().to_owned()));
-        pairs.push((names.random.clone(), random.to_string()));
-        pairs.extend(names.fixed.iter().cloned());
+        // Borrowed from a clone of the URI (reference counts): only values with escapes are
+        // copied.
+        let uri = request.uri().clone();
+        let mut pairs: Vec<(Cow<'_, str>, Cow<'_, str>)> =
+            query::parse_cow(uri.query().unwrap_or_default())
+                .into_iter()
+                .filter(|(name, _)| !ours(name))
+                .collect();
+        pairs.push((
+            Cow::Borrowed(&names.app_id),
+            Cow::Owned(self.config.sdkappid.to_string()),
+        ));
+        pairs.push((
+            Cow::Borrowed(&names.identifier),
+            Cow::Borrowed(&self.config.identifier),
+        ));
+        pairs.push((
+            Cow::Borrowed(&names.signature),
+            Cow::Borrowed(user_sig.expose()),
+        ));
+        pairs.push((Cow::Borrowed(&names.random), Cow::Owned(random.to_string())));
+        pairs.extend(
+            names
+                .fixed
+                .iter()
+                .map(|(name, value)| (Cow::Borrowed(name.as_str()), Cow::Borrowed(value.as_str()))),
+        );
         let query = query::to_string(pairs);
         *request.uri_mut() = query::with_query(request.uri(), Some(&query))?;
         Ok(())

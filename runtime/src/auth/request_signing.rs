@@ -1,5 +1,6 @@
 //! Request signing with an access key: ACS3-HMAC-SHA256 or the HMAC-SHA1 RPC signature.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::sync::Arc;
 
@@ -121,13 +122,16 @@ impl SigningAuth {
         nonce: &str,
     ) -> Result<(), AuthError> {
         let config = &self.config;
+        // The query is parsed once, borrowing from a clone of the URI (reference counts):
+        // the action and version become headers, the rest is signed and sent in canonical form.
+        let uri = request.uri().clone();
         let mut action = None;
         let mut version = None;
         let mut rest = Vec::new();
-        for (name, value) in query::pairs(request.uri()) {
-            if name == config.action_param && action.is_none() {
+        for (name, value) in query::parse_cow(uri.query().unwrap_or_default()) {
+            if name == config.action_param.as_str() && action.is_none() {
                 action = Some(value);
-            } else if name == config.version_param && version.is_none() {
+            } else if name == config.version_param.as_str() && version.is_none() {
                 version = Some(value);
             } else {
                 rest.push((name, value));
@@ -138,7 +142,7 @@ impl SigningAuth {
                 .headers()
                 .get(name)
                 .and_then(|v| v.to_str().ok())
-                .map(str::to_owned)
+                .map(|v| Cow::Owned(v.to_owned()))
         };
         let missing = |param: &str| {
             AuthError::new(
@@ -152,7 +156,6 @@ impl SigningAuth {
         let version = version
             .or_else(|| from_header(acs3::header::VERSION))
             .ok_or_else(|| missing(&config.version_param))?;
-        *request.uri_mut() = query::with_query(request.uri(), Some(&query::to_string(rest)))?;
         let params = acs3::Acs3Params {
             access_key_id: &config.access_key_id,
             access_key_secret: &config.access_key_secret,
@@ -162,7 +165,7 @@ impl SigningAuth {
             nonce,
             security_token: config.security_token.as_ref(),
         };
-        acs3::sign_request(request, &params)?;
+        acs3::sign_with_query(request, &params, &rest)?;
         Ok(())
     }
 }

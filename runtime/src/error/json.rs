@@ -42,6 +42,11 @@ pub fn decode_json(body: &[u8]) -> Result<Value, JsonError> {
     decode_json_as(body)
 }
 
+/// Decodes a body into a tree that borrows its strings from `body` (how responses are read).
+pub fn decode_json_ref(body: &[u8]) -> Result<crate::wire::JsonRef<'_>, JsonError> {
+    crate::wire::JsonRef::parse(body).map_err(|inner| JsonError { inner })
+}
+
 /// Decodes a body into `T`.
 pub fn decode_json_as<T: DeserializeOwned>(body: &[u8]) -> Result<T, JsonError> {
     serde_json::from_slice(body).map_err(|inner| JsonError { inner })

@@ -10,7 +10,9 @@ mod build;
 mod json;
 
 pub use build::BuildError;
-pub use json::{JsonError, decode_json, decode_json_as, json_path, json_path_text};
+pub use json::{
+    JsonError, decode_json, decode_json_as, decode_json_ref, json_path, json_path_text,
+};
 
 use crate::secret::REDACTED;
 

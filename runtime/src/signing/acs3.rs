@@ -13,12 +13,14 @@
 //! (`user-agent`, `accept`, `content-length`) are left out on purpose; the server verifies
 //! whatever `SignedHeaders` lists.
 
+use std::borrow::Cow;
+
 use bytes::Bytes;
 use hmac::{Hmac, Mac};
 use http::{HeaderMap, HeaderName, HeaderValue};
 use sha2::{Digest, Sha256};
 
-use super::{SigningError, canonical_query, pairs_of};
+use super::{SigningError, canonical_query_of};
 use crate::Secret;
 use crate::query;
 
@@ -61,7 +63,16 @@ pub struct Acs3Signature {
 
 /// hex(SHA-256(body)), the `x-acs-content-sha256` value and the last canonical-request line.
 pub fn hashed_payload(body: &[u8]) -> String {
-    hex::encode(Sha256::digest(body))
+    hex_lower(&Sha256::digest(body))
+}
+
+/// Lower-case hex of a 32-byte digest, through a stack buffer (`hex::encode` collects `char`s
+/// one by one).
+fn hex_lower(digest: &[u8]) -> String {
+    let mut buf = [0u8; 64];
+    let out = &mut buf[..digest.len() * 2];
+    hex::encode_to_slice(digest, out).expect("the buffer is twice the digest");
+    String::from_utf8_lossy(out).into_owned()
 }
 
 /// Whether a header takes part in the signature.
@@ -75,23 +86,38 @@ pub fn is_signed_header(name: &HeaderName) -> bool {
 /// [`is_signed_header`] selects.
 pub fn canonical_headers(headers: &HeaderMap) -> (String, String) {
     let mut names: Vec<&HeaderName> = headers.keys().filter(|n| is_signed_header(n)).collect();
-    names.sort_by(|a, b| a.as_str().cmp(b.as_str()));
-    let mut canonical = String::new();
-    let mut signed = Vec::with_capacity(names.len());
+    names.sort_unstable_by(|a, b| a.as_str().cmp(b.as_str()));
+    let mut canonical = String::with_capacity(256);
+    let mut signed = String::with_capacity(names.iter().map(|n| n.as_str().len() + 1).sum());
     for name in names {
-        let mut values: Vec<String> = headers
-            .get_all(name)
-            .iter()
-            .map(|v| String::from_utf8_lossy(v.as_bytes()).trim().to_owned())
-            .collect();
-        values.sort();
         canonical.push_str(name.as_str());
         canonical.push(':');
-        canonical.push_str(&values.join(","));
+        let mut values = headers.get_all(name).iter();
+        match (values.next(), values.next()) {
+            // One value (every header this scheme sets): no list to sort, no copy of it.
+            (Some(value), None) => canonical.push_str(&header_text(value)),
+            _ => {
+                let mut values: Vec<Cow<'_, str>> =
+                    headers.get_all(name).iter().map(header_text).collect();
+                values.sort_unstable();
+                canonical.push_str(&values.join(","));
+            }
+        }
         canonical.push('\n');
-        signed.push(name.as_str());
+        if !signed.is_empty() {
+            signed.push(';');
+        }
+        signed.push_str(name.as_str());
     }
-    (canonical, signed.join(";"))
+    (canonical, signed)
+}
+
+/// A header value as signed: trimmed text (bytes that are not UTF-8 replaced).
+fn header_text(value: &HeaderValue) -> Cow<'_, str> {
+    match String::from_utf8_lossy(value.as_bytes()) {
+        Cow::Borrowed(text) => Cow::Borrowed(text.trim()),
+        Cow::Owned(text) => Cow::Owned(text.trim().to_owned()),
+    }
 }
 
 /// Joins the six canonical-request parts with `\n`.
@@ -103,18 +129,24 @@ pub fn canonical_request(
     signed_headers: &str,
     hashed_payload: &str,
 ) -> String {
-    format!(
-        "{}\n{canonical_uri}\n{canonical_query}\n{canonical_headers}\n{signed_headers}\n{hashed_payload}",
-        method.as_str()
-    )
+    let parts = [
+        method.as_str(),
+        canonical_uri,
+        canonical_query,
+        canonical_headers,
+        signed_headers,
+        hashed_payload,
+    ];
+    parts.join("\n")
 }
 
 /// `ACS3-HMAC-SHA256\n` + hex(SHA256(canonical_request)).
 pub fn string_to_sign(canonical_request: &str) -> String {
-    format!(
-        "{ALGORITHM}\n{}",
-        hex::encode(Sha256::digest(canonical_request.as_bytes()))
-    )
+    let mut out = String::with_capacity(ALGORITHM.len() + 1 + 64);
+    out.push_str(ALGORITHM);
+    out.push('\n');
+    out.push_str(&hex_lower(&Sha256::digest(canonical_request.as_bytes())));
+    out
 }
 
 /// hex(HMAC-SHA256(secret, string_to_sign)), keyed with the raw secret.
@@ -122,7 +154,7 @@ pub fn signature(access_key_secret: &Secret, string_to_sign: &str) -> String {
     let mut mac = Hmac::<Sha256>::new_from_slice(access_key_secret.expose().as_bytes())
         .expect("HMAC takes keys of any length");
     mac.update(string_to_sign.as_bytes());
-    hex::encode(mac.finalize().into_bytes())
+    hex_lower(&mac.finalize().into_bytes())
 }
 
 /// The `Authorization` header value.
@@ -160,17 +192,35 @@ pub fn sign_request(
     request: &mut http::Request<Bytes>,
     params: &Acs3Params<'_>,
 ) -> Result<Acs3Signature, SigningError> {
+    // A clone of the URI is two reference counts; the query pairs borrow from it.
+    let uri = request.uri().clone();
+    let pairs = query::parse_cow(uri.query().unwrap_or_default());
+    sign_with_query(request, params, &pairs)
+}
+
+/// [`sign_request`] with the query parameters to sign given (decoded) instead of read from the
+/// URI, whose query is replaced by their canonical form: the auth scheme takes the action and
+/// version out of the query without building and parsing an intermediate URI.
+pub(crate) fn sign_with_query(
+    request: &mut http::Request<Bytes>,
+    params: &Acs3Params<'_>,
+    pairs: &[(Cow<'_, str>, Cow<'_, str>)],
+) -> Result<Acs3Signature, SigningError> {
     if !request.headers().contains_key(http::header::HOST) {
         let host = request
             .uri()
             .authority()
-            .map(|a| a.as_str().rsplit('@').next().unwrap_or_default().to_owned())
+            .map(|a| a.as_str().rsplit('@').next().unwrap_or_default())
             .filter(|h| !h.is_empty())
             .ok_or_else(|| SigningError::new("the request URI has no host"))?;
-        set(request.headers_mut(), header::HOST, &host)?;
+        let host = HeaderValue::from_str(host)
+            .map_err(|_| SigningError::new("the `host` value cannot go in a header"))?;
+        request.headers_mut().insert(http::header::HOST, host);
     }
     let payload_hash = hashed_payload(request.body());
     let headers = request.headers_mut();
+    // Room for the headers set below and `authorization`, so the map grows once.
+    headers.reserve(8);
     set(headers, header::ACTION, params.action)?;
     set(headers, header::VERSION, params.version)?;
     set(headers, header::DATE, params.date)?;
@@ -184,7 +234,7 @@ pub fn sign_request(
     }
     headers.remove(http::header::AUTHORIZATION);
 
-    let canonical_query = canonical_query(pairs_of(&query::pairs(request.uri())));
+    let canonical_query = canonical_query_of(pairs.iter().map(|(name, value)| (&**name, &**value)));
     let path = request.uri().path();
     let canonical_uri = if path.is_empty() { "/" } else { path };
     let (canonical_headers, signed_headers) = canonical_headers(request.headers());

@@ -5,6 +5,7 @@
 //! compared step by step with the vendor's documentation. The auth schemes in
 //! [`crate::auth`] call these functions; nothing here does I/O or reads a clock.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use time::OffsetDateTime;
@@ -24,19 +25,26 @@ where
     K: AsRef<str>,
     V: AsRef<str>,
 {
-    let mut encoded: Vec<(String, String)> = params
-        .into_iter()
-        .map(|(name, value)| (query::encode(name.as_ref()), query::encode(value.as_ref())))
+    let params: Vec<(K, V)> = params.into_iter().collect();
+    canonical_query_of(params.iter().map(|(k, v)| (k.as_ref(), v.as_ref())))
+}
+
+/// [`canonical_query`] of borrowed pairs: names and values that need no escape are not
+/// copied, and the result is written into one buffer.
+pub(crate) fn canonical_query_of<'a>(params: impl Iterator<Item = (&'a str, &'a str)>) -> String {
+    let mut encoded: Vec<(Cow<'a, str>, Cow<'a, str>)> = params
+        .map(|(name, value)| (query::encode_cow(name), query::encode_cow(value)))
         .collect();
-    encoded.sort();
-    let mut out = String::new();
-    for (name, value) in encoded {
+    encoded.sort_unstable();
+    let len = encoded.iter().map(|(n, v)| n.len() + v.len() + 2).sum();
+    let mut out = String::with_capacity(len);
+    for (name, value) in &encoded {
         if !out.is_empty() {
             out.push('&');
         }
-        out.push_str(&name);
+        out.push_str(name);
         out.push('=');
-        out.push_str(&value);
+        out.push_str(value);
     }
     out
 }
@@ -45,15 +53,33 @@ where
 /// both request-signing algorithms use.
 pub fn format_timestamp(time: OffsetDateTime) -> String {
     let utc = time.to_offset(time::UtcOffset::UTC);
-    format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
-        utc.year(),
-        u8::from(utc.month()),
-        utc.day(),
-        utc.hour(),
-        utc.minute(),
-        utc.second()
-    )
+    let year = utc.year();
+    if !(0..=9999).contains(&year) {
+        return format!(
+            "{year:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+            u8::from(utc.month()),
+            utc.day(),
+            utc.hour(),
+            utc.minute(),
+            utc.second()
+        );
+    }
+    // Once per signed request: digits pushed directly, without the formatting machinery.
+    let mut out = String::with_capacity(20);
+    let mut push = |value: u32, width: u32, then: char| {
+        for place in (0..width).rev() {
+            let digit = value / 10u32.pow(place) % 10;
+            out.push(char::from(b'0' + digit as u8));
+        }
+        out.push(then);
+    };
+    push(year.unsigned_abs(), 4, '-');
+    push(u32::from(u8::from(utc.month())), 2, '-');
+    push(u32::from(utc.day()), 2, 'T');
+    push(u32::from(utc.hour()), 2, ':');
+    push(u32::from(utc.minute()), 2, ':');
+    push(u32::from(utc.second()), 2, 'Z');
+    out
 }
 
 /// A request could not be signed (it has no host, or a value cannot go in a header).
@@ -121,5 +147,7 @@ mod tests {
     fn timestamps_are_utc_seconds() {
         let time = time::macros::datetime!(2016-02-23 20:46:24.5 +08:00);
         assert_eq!(format_timestamp(time), "2016-02-23T12:46:24Z");
+        let early = time::macros::datetime!(0987-01-02 03:04:05 UTC);
+        assert_eq!(format_timestamp(early), "0987-01-02T03:04:05Z");
     }
 }
