@@ -40,12 +40,16 @@ pub struct RequestParts {
 impl RequestParts {
     /// Starts a request to `base_url` (no trailing slash needed).
     pub fn new(method: http::Method, base_url: &str) -> Self {
-        let url = base_url.trim_end_matches('/').to_owned();
+        // Room for the path and a typical query up front: they grow a piece at a time, and
+        // each regrowth is a copy.
+        let base = base_url.trim_end_matches('/');
+        let mut url = String::with_capacity(base.len() + 64);
+        url.push_str(base);
         RequestParts {
             method,
             base_len: url.len(),
             url,
-            query: String::new(),
+            query: String::with_capacity(128),
             headers: Vec::new(),
             body: None,
             content_type: None,
