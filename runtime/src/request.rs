@@ -74,13 +74,14 @@ impl RequestParts {
     }
 
     /// Adds a query parameter.
-    pub fn query(&mut self, name: &str, value: impl ToString) {
+    pub fn query(&mut self, name: &str, value: impl AsRef<str>) {
         if !self.query.is_empty() {
             self.query.push('&');
         }
         query::encode_into(&mut self.query, name);
         self.query.push('=');
-        query::encode_into(&mut self.query, &value.to_string());
+        // Encoded straight from the caller's text: no copy of it first.
+        query::encode_into(&mut self.query, value.as_ref());
     }
 
     /// Adds a header; fails if the value cannot be sent in a header.
