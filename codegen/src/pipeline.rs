@@ -148,10 +148,10 @@ impl Builder {
 
     /// Loads, checks and lowers the specs.
     pub fn validate(&self) -> Result<Model, Error> {
+        // The cache's YAML trees are read, but it is not saved: a save keeps what the run used,
+        // and a run that emits nothing would drop every endpoint's outputs from it.
         let memo = self.memo();
-        let model = on_every_core(|| self.validate_here(&memo))?;
-        self.keep(&memo);
-        Ok(model)
+        on_every_core(|| self.validate_here(&memo))
     }
 
     /// The cache file of this pair of folders, if caching is on.

@@ -78,27 +78,21 @@ fn emit_endpoints(
     out: &mut Outputs,
     memo: &crate::cache::Memo,
 ) {
-    use crate::cache::KeyBuilder;
     use rayon::prelude::*;
     let alone = service.without_endpoints();
-    let context = std::sync::OnceLock::new();
-    let context = || {
-        *context.get_or_init(|| {
-            KeyBuilder::new("markdown-service")
-                .key(&memo.digest(service, None))
-                .bytes(format!("{anchors:?}").as_bytes())
-                .finish()
-        })
-    };
+    // The anchors are part of every page's key (cheap next to a page; written once).
+    let anchors_text = format!("{anchors:?}");
     let pages: Vec<(String, String)> = service
         .endpoints
         .par_iter()
         .map(|endpoint| {
             let key = || {
-                KeyBuilder::new("markdown-page")
-                    .key(&context())
-                    .key(&memo.digest(service, Some(endpoint)))
-                    .finish()
+                memo.key(
+                    "markdown-page",
+                    service,
+                    &[endpoint],
+                    &[anchors_text.as_bytes()],
+                )
             };
             let page = memo.get_or(key, || {
                 env::render(

@@ -120,7 +120,6 @@ pub fn emit_openapi_with(
 
 /// The 3.1 document's text, its operations printed one by one.
 fn spliced(service: &Service, dispatch: Dispatch, memo: &crate::cache::Memo) -> String {
-    use crate::cache::KeyBuilder;
     use rayon::prelude::*;
     let alone = service.without_endpoints();
     let options = Options {
@@ -136,27 +135,17 @@ fn spliced(service: &Service, dispatch: Dispatch, memo: &crate::cache::Memo) -> 
             .map(|(key, method, endpoint)| (key, method, vec![endpoint]))
             .collect(),
     };
-    let context = std::sync::OnceLock::new();
-    let context = || {
-        *context.get_or_init(|| {
-            KeyBuilder::new("openapi-service")
-                .key(&memo.digest(service, None))
-                .bytes(format!("{dispatch:?}").as_bytes())
-                .finish()
-        })
-    };
+    let form = format!("{dispatch:?}");
     let texts: Vec<String> = operations
         .par_iter()
         .map(|(key, method, members)| {
             let cache_key = || {
-                let mut k = KeyBuilder::new("openapi-operation");
-                k.key(&context())
-                    .bytes(key.as_bytes())
-                    .bytes(method.as_bytes());
-                for member in members {
-                    k.key(&memo.digest(service, Some(member)));
-                }
-                k.finish()
+                memo.key(
+                    "openapi-operation",
+                    service,
+                    members,
+                    &[form.as_bytes(), key.as_bytes(), method.as_bytes()],
+                )
             };
             memo.get_or(cache_key, || {
                 let path = members[0].path.as_str();

@@ -29,7 +29,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::Outputs;
-use crate::cache::{Cached, KeyBuilder, Memo, Reader};
+use crate::cache::{Cached, Memo, Reader};
 use crate::model::{CodeValue, Service};
 
 /// The first line of every generated Rust file.
@@ -141,9 +141,10 @@ fn format_part(tokens: TokenStream) -> Formatted {
     }
 }
 
-/// The items inside a formatted top-level block (`mod requests { .. }`) alone. prettyplease ends every item of a block with a line break, so the bodies of
-/// single-item blocks, joined, are the body of one block with all the items: the emitter
-/// formats (and caches) each endpoint's item on its own and joins them.
+/// The items inside a formatted top-level block (`mod requests { .. }`) alone. prettyplease
+/// ends every item of a block with a line break, so the bodies of single-item blocks, joined,
+/// are the body of one block with all the items: the emitter formats (and caches) each
+/// endpoint's item on its own and joins them.
 fn block_body(formatted: Formatted) -> Formatted {
     // The block's own line is the first unindented one that is not an attribute or a doc
     // comment; everything after it up to the closing brace is the body.
@@ -242,10 +243,10 @@ fn emit_lib(service: &Service, as_crate: bool, memo: &Memo) -> (Formatted, Strin
         #readme
         #testing
     }));
-    // An endpoint's module and method are functions of the endpoint and of the service without
-    // its endpoints: that is what they are emitted from, and what their cache key covers.
+    // An endpoint's module, request reader and simulator entry are functions of the endpoint
+    // and of the service without its endpoints: that is what they are emitted from, and what
+    // their cache key covers.
     let alone = service.without_endpoints();
-    let context = std::sync::OnceLock::new();
     type Parts = (Formatted, Option<(Formatted, String)>);
     let (endpoints, client): (Vec<Parts>, Formatted) = rayon::join(
         || {
@@ -254,15 +255,9 @@ fn emit_lib(service: &Service, as_crate: bool, memo: &Memo) -> (Formatted, Strin
                 .endpoints
                 .par_iter()
                 .map(|endpoint| {
-                    // Digests are only computed when there is a cache (the key closures run
-                    // only then), once per run for every emitter.
-                    let key = |kind: &str| {
-                        let context = context.get_or_init(|| memo.digest(service, None));
-                        KeyBuilder::new(kind)
-                            .key(context)
-                            .key(&memo.digest(service, Some(endpoint)))
-                            .finish()
-                    };
+                    // Only computed when there is a cache (`get_or` calls the key closure
+                    // only then).
+                    let key = |kind: &str| memo.key(kind, service, &[endpoint], &[]);
                     let module = memo.get_or(
                         || key("rust-module"),
                         || format_part(operation::emit_operation(&alone, endpoint)),
